@@ -1,0 +1,86 @@
+"""Canvas: the one object that flows from a source to every page.
+
+It holds one typed frame per tab, one edge table of resolved references, the
+references that did not resolve, the findings, and a version token. Nothing
+downstream re-reads the sheet: everything is a pure function of a Canvas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import pandas as pd
+
+from crmcanvas.findings import Finding, count_by_severity
+from crmcanvas.schema import TAB_KEYS
+
+EDGE_COLUMNS = ["source_tab", "source_id", "relation", "target_tab", "target_id"]
+DANGLING_COLUMNS = ["source_tab", "source_id", "relation", "target_tab", "ref", "suggestion", "row", "column"]
+
+# Meta columns every frame carries besides the canonical and unknown columns.
+ROW = "_row"  # the row number a person sees in the sheet
+PROVISIONAL = "_provisional_id"  # True when the ID was made up because the cell was empty
+
+
+@dataclass
+class Canvas:
+    """Frames per canonical tab key (``enjeux``, ``besoins``, ``donnees``...).
+
+    Each frame has every canonical column of its tab (empty strings where the
+    sheet had no such column), then the sheet's unknown columns under their
+    written header, then ``_row`` and ``_provisional_id``. ``id`` is unique.
+    """
+
+    frames: dict[str, pd.DataFrame]
+    edges: pd.DataFrame
+    dangling: pd.DataFrame
+    findings: list[Finding]
+    version: str
+    source: str
+    tab_titles: dict[str, str] = field(default_factory=dict)  # canonical key -> title in the sheet
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)  # tab -> canonical col -> header as written
+    extra_columns: dict[str, list[str]] = field(default_factory=dict)  # tab -> unknown headers kept
+    loaded_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    stale_since: datetime | None = None  # set when serving the last good canvas after a failed refresh
+
+    def frame(self, tab: str) -> pd.DataFrame:
+        return self.frames[tab]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {tab: int(len(self.frames[tab])) for tab in TAB_KEYS if tab in self.frames}
+
+    @property
+    def severity_counts(self) -> dict[str, int]:
+        return count_by_severity(self.findings)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+    def labels(self, tab: str) -> dict[str, str]:
+        """id -> human label (the name column, or "Prénom Nom" for people)."""
+        from crmcanvas.schema import TABS
+
+        frame = self.frames[tab]
+        if tab == "personnes":
+            names = (frame["prenom"].astype(str) + " " + frame["nom"].astype(str)).str.strip()
+        else:
+            names = frame[TABS[tab].name_column].astype(str)
+        names = names.where(names != "", frame["id"].astype(str))
+        return dict(zip(frame["id"].astype(str), names, strict=True))
+
+    def edges_of(self, relation: str | None = None, source_tab: str | None = None, target_tab: str | None = None) -> pd.DataFrame:
+        e = self.edges
+        if source_tab is not None:
+            e = e[e["source_tab"] == source_tab]
+        if relation is not None:
+            e = e[e["relation"] == relation]
+        if target_tab is not None:
+            e = e[e["target_tab"] == target_tab]
+        return e
+
+
+def empty_edges() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="str") for c in EDGE_COLUMNS})

@@ -1,0 +1,80 @@
+"""Findings: what is wrong (or worth knowing) about the canvas, said in French.
+
+Bad input never raises to the screen; it becomes a Finding that the data-quality
+view lists with the row a person sees in the sheet and a suggestion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+# code -> default severity
+CODES: dict[str, Severity] = {
+    "missing_tab": "error",
+    "missing_column": "error",
+    "missing_id": "warning",
+    "duplicate_id": "error",
+    "unresolved_reference": "warning",
+    "formula_error": "error",
+    "invalid_value": "warning",
+    "no_id_column": "info",
+    "story_unparsed": "info",
+    "near_duplicate": "warning",
+    "unknown_column": "info",
+    "source_error": "error",
+    "stale": "warning",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    severity: Severity
+    code: str
+    tab: str | None
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+    suggestion: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def finding(
+    code: str,
+    message: str,
+    *,
+    tab: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+    value: object = None,
+    suggestion: str | None = None,
+    severity: Severity | None = None,
+) -> Finding:
+    """Build a finding with the code's default severity unless one is given."""
+    return Finding(
+        severity=severity or CODES.get(code, "warning"),
+        code=code,
+        tab=tab,
+        row=row,
+        column=column,
+        value=None if value is None else str(value),
+        message=message,
+        suggestion=suggestion,
+    )
+
+
+def sort_findings(items: list[Finding]) -> list[Finding]:
+    return sorted(items, key=lambda f: (SEVERITY_ORDER[f.severity], f.tab or "", f.row or 0, f.code))
+
+
+def count_by_severity(items: list[Finding]) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for item in items:
+        counts[item.severity] += 1
+    return counts

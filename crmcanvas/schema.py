@@ -1,0 +1,209 @@
+"""The canvas contract: six tabs, their canonical columns, aliases and value sets.
+
+This module knows nothing else. Aliases are French first, English accepted; they
+are compared after :func:`crmcanvas.text.fold`, so accents, case, spacing and
+punctuation do not matter. Users add spellings in ``config/canvas.toml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["id", "text", "ref", "list", "enum", "email"]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # French header written by crmcanvas (demo, new tabs)
+    aliases: tuple[str, ...] = ()
+    kind: Kind = "text"
+    targets: tuple[str, ...] = ()  # for refs: tabs searched, in order
+    relation: str | None = None  # edge name for refs
+    enum: str | None = None  # value set name for enums
+    need: Literal["required", "recommended", "optional"] = "optional"
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    title: str  # default sheet title
+    label: str  # French, for screens
+    id_prefix: str
+    name_column: str
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    def column(self, key: str) -> Column:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+    @property
+    def keys(self) -> list[str]:
+        return [c.key for c in self.columns]
+
+
+ID_ALIASES = ("id", "identifiant", "ref", "reference", "code", "n", "no", "n°", "numero", "num", "#", "key", "cle")
+
+ENJEUX = Tab(
+    "enjeux", "enjeux", "Enjeux", "E", "enjeu",
+    (
+        Column("id", "ID", ID_ALIASES, "id"),
+        Column("enjeu", "Enjeu", ("enjeu", "enjeux", "titre", "intitule", "libelle", "nom", "stake", "stakes", "name", "title", "objectif strategique"), need="required"),
+        Column("situation_actuelle", "Situation actuelle", ("situation actuelle", "constat", "etat actuel", "aujourd hui", "current situation", "as is")),
+        Column("situation_desiree", "Situation désirée", ("situation desiree", "situation souhaitee", "situation cible", "cible", "demain", "desired situation", "to be", "target situation")),
+        Column("indicateur", "Indicateur", ("indicateur", "indicateurs", "critere de succes", "criteres de succes", "critere de reussite", "kpi", "mesure", "success criteria", "success criterion", "indicator", "metric"), need="recommended"),
+        Column("valeur_actuelle", "Valeur actuelle", ("valeur actuelle", "valeur de depart", "current value", "baseline")),
+        Column("valeur_cible", "Valeur cible", ("valeur cible", "cible chiffree", "target value", "target")),
+        Column("echeance", "Échéance", ("echeance", "horizon", "delai", "date cible", "deadline", "due", "timeframe")),
+        Column("porteur", "Porteur", ("porteur", "responsable", "sponsor", "owner", "pilote"), "ref", ("personnes",), "porteur"),
+        Column("priorite", "Priorité", ("priorite", "importance", "priority"), "enum", enum="importance"),
+    ),
+)
+
+BESOINS = Tab(
+    "besoins", "besoins", "Besoins", "B", "besoin",
+    (
+        Column("id", "ID", ID_ALIASES, "id"),
+        Column("besoin", "Besoin", ("besoin", "besoins", "user story", "story", "recit utilisateur", "histoire utilisateur", "description", "libelle", "intitule", "need", "requirement", "exigence"), need="required"),
+        Column("role", "Rôle", ("role", "roles", "acteur", "en tant que", "persona", "as a", "actor"), "ref", ("roles",), "role"),
+        Column("enjeux", "Enjeux", ("enjeux", "enjeu", "enjeux lies", "enjeu lie", "enjeux concernes", "stakes", "stake", "related stakes"), "ref", ("enjeux",), "enjeu", need="recommended"),
+        Column("donnees", "Données", ("donnees", "donnee", "objets", "objet", "objets metier", "data", "data objects", "data object", "entites"), "ref", ("donnees",), "donnee", need="recommended"),
+        Column("applications", "Applications", ("applications", "application", "outils", "outil", "apps", "app", "systems", "system", "ressources digitales"), "ref", ("applications",), "application"),
+        Column("priorite", "Priorité", ("priorite", "moscow", "priorite moscow", "priority"), "enum", enum="moscow", need="recommended"),
+        Column("statut", "Statut", ("statut", "etat", "status", "state", "avancement"), "enum", enum="statut_besoin"),
+        Column("lot", "Lot", ("lot", "release", "sprint", "phase", "iteration", "version", "jalon")),
+        Column("exprime_par", "Exprimé par", ("exprime par", "auteur", "demandeur", "source", "porte par", "expressed by", "author", "requested by", "requester"), "ref", ("personnes",), "exprime_par"),
+        Column("type", "Type", ("type", "nature", "type de besoin", "type de solution", "kind"), "enum", enum="type_besoin"),
+    ),
+)
+
+DONNEES = Tab(
+    "donnees", "données", "Données", "D", "objet",
+    (
+        Column("id", "ID", ID_ALIASES, "id"),
+        Column("objet", "Objet", ("objet", "objets", "donnee", "donnees", "nom", "terme", "concept", "entite", "object", "data object", "entity", "name", "term"), need="required"),
+        Column("definition", "Définition", ("definition", "description", "signification", "meaning"), need="recommended"),
+        Column("attributs", "Attributs", ("attributs", "attribut", "champs", "champ", "proprietes", "attributes", "fields"), "list", need="recommended"),
+        Column("proprietaire", "Propriétaire", ("proprietaire", "responsable", "garant", "data owner", "owner"), "ref", ("roles", "personnes"), "proprietaire"),
+        Column("application_maitre", "Application maître", ("application maitre", "systeme maitre", "application source", "source de verite", "master application", "master system", "system of record", "master"), "ref", ("applications",), "application_maitre"),
+        Column("reprise", "Reprise", ("reprise", "reprise des donnees", "migration", "historique", "data migration")),
+    ),
+)
+
+APPLICATIONS = Tab(
+    "applications", "applications", "Applications", "A", "application",
+    (
+        Column("id", "ID", ID_ALIASES, "id"),
+        Column("application", "Application", ("application", "applications", "nom", "outil", "logiciel", "ressource", "name", "tool", "software"), need="required"),
+        Column("categorie", "Catégorie", ("categorie", "famille", "domaine", "category")),
+        Column("statut", "Statut", ("statut", "devenir", "avenir", "decision", "status", "fate"), "enum", enum="statut_application"),
+        Column("proprietaire", "Propriétaire", ("proprietaire", "responsable", "owner"), "ref", ("personnes", "roles"), "proprietaire"),
+        Column("donnees", "Données", ("donnees", "donnee", "objets", "data", "data objects"), "ref", ("donnees",), "donnee"),
+        Column("echanges", "Échanges", ("echanges", "interfaces", "flux", "integrations", "interfaces avec", "connexions", "exchanges", "integrates with"), "ref", ("applications",), "echange"),
+        Column("interne_externe", "Interne / externe", ("interne externe", "interne ou externe", "hebergement", "internal external", "scope"), "enum", enum="interne_externe"),
+    ),
+)
+
+PERSONNES = Tab(
+    "personnes", "personnes", "Personnes", "P", "nom",
+    (
+        Column("id", "ID", ID_ALIASES, "id"),
+        Column("prenom", "Prénom", ("prenom", "first name", "firstname", "given name")),
+        Column("nom", "Nom", ("nom", "nom de famille", "last name", "lastname", "surname", "name", "personne", "nom complet", "full name"), need="required"),
+        Column("email", "E-mail", ("email", "e mail", "mail", "courriel", "adresse email", "adresse e mail", "adresse mail"), "email"),
+        Column("fonction", "Fonction", ("fonction", "poste", "titre", "job title", "title", "position")),
+        Column("departement", "Département", ("departement", "service", "direction", "pole", "equipe", "department", "team"), need="recommended"),
+        Column("organisation", "Organisation", ("organisation", "societe", "entreprise", "structure", "company", "organization", "organisation externe")),
+        Column("roles", "Rôles", ("roles", "role", "roles canevas"), "ref", ("roles",), "role", need="recommended"),
+        Column("implication", "Implication", ("implication", "role projet", "role dans le projet", "involvement", "engagement"), "enum", enum="implication"),
+    ),
+)
+
+ROLES = Tab(
+    "roles", "rôles", "Rôles", "R", "role",
+    (
+        Column("id", "ID", ID_ALIASES, "id"),
+        Column("role", "Rôle", ("role", "roles", "nom", "intitule", "libelle", "name"), need="required"),
+        Column("type", "Type", ("type", "interne externe", "interne ou externe", "internal external", "kind"), "enum", enum="interne_externe"),
+        Column("departement", "Département", ("departement", "service", "direction", "pole", "department", "team")),
+        Column("description", "Description", ("description", "mission", "missions", "details")),
+        Column("persona", "Persona", ("persona", "profil", "segment", "profile")),
+    ),
+)
+
+# Other names people give the tabs; used only when the configured title is not found.
+TAB_ALIASES: dict[str, tuple[str, ...]] = {
+    "enjeux": ("enjeux", "enjeu", "stakes", "objectifs", "enjeux strategiques"),
+    "besoins": ("besoins", "besoin", "backlog", "user stories", "needs", "exigences"),
+    "donnees": ("donnees", "donnee", "data", "lexique", "glossaire", "objets", "modele de donnees", "data objects"),
+    "applications": ("applications", "application", "ressources digitales", "apps", "outils", "logiciels"),
+    "personnes": ("personnes", "personne", "parties prenantes", "equipe", "people", "stakeholders"),
+    "roles": ("roles", "role"),
+}
+
+TABS: dict[str, Tab] = {t.key: t for t in (ENJEUX, BESOINS, DONNEES, APPLICATIONS, PERSONNES, ROLES)}
+TAB_KEYS: tuple[str, ...] = tuple(TABS)
+
+# Value sets: canonical code -> accepted spellings (folded).
+ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "moscow": {
+        "must": ("must", "m", "must have", "indispensable", "obligatoire", "essentiel", "vital", "doit", "haute", "elevee", "high", "p1", "1", "critique", "critical"),
+        "should": ("should", "s", "should have", "important", "importante", "devrait", "moyenne", "medium", "p2", "2", "souhaitable fort"),
+        "could": ("could", "c", "could have", "souhaitable", "confort", "pourrait", "nice to have", "bonus", "basse", "faible", "low", "p3", "3", "optionnel"),
+        "wont": ("wont", "won t", "w", "won t have", "will not", "pas maintenant", "plus tard", "hors perimetre", "exclu", "non retenu", "ne pas faire", "p4", "4"),
+    },
+    "importance": {
+        "haute": ("haute", "elevee", "forte", "high", "critique", "must", "1", "p1", "prioritaire"),
+        "moyenne": ("moyenne", "medium", "normale", "should", "2", "p2"),
+        "basse": ("basse", "faible", "low", "could", "3", "p3"),
+    },
+    "statut_besoin": {
+        "nouveau": ("nouveau", "nouvelle", "a qualifier", "brouillon", "idee", "new", "draft", "open", "ouvert", "a faire", "todo", "to do"),
+        "qualifie": ("qualifie", "qualifiee", "a valider", "en revue", "qualified", "refined", "ready"),
+        "valide": ("valide", "validee", "accepte", "retenu", "approuve", "validated", "accepted", "approved"),
+        "en_cours": ("en cours", "en developpement", "en realisation", "in progress", "doing", "wip"),
+        "livre": ("livre", "livree", "fait", "termine", "terminee", "realise", "en production", "done", "delivered", "closed", "ferme"),
+        "rejete": ("rejete", "rejetee", "refuse", "abandonne", "abandonnee", "annule", "won t", "wont", "rejected", "cancelled", "canceled", "hors perimetre"),
+    },
+    "type_besoin": {
+        "standard": ("standard", "natif", "out of the box", "ootb", "native"),
+        "parametrage": ("parametrage", "configuration", "parametrable", "config", "configuration only"),
+        "specifique": ("specifique", "developpement", "developpement specifique", "sur mesure", "custom", "custom development"),
+    },
+    "statut_application": {
+        "en_place": ("en place", "existant", "actuel", "en service", "in place", "current", "existing"),
+        "a_remplacer": ("a remplacer", "remplacer", "a decommissionner", "a supprimer", "obsolete", "to replace", "replace", "retire"),
+        "a_conserver": ("a conserver", "conserver", "garder", "maintenu", "to keep", "keep"),
+        "a_integrer": ("a integrer", "integrer", "a connecter", "to integrate", "integrate"),
+        "candidate": ("candidate", "candidat", "envisage", "a l etude", "option", "candidate solution", "to evaluate"),
+    },
+    "interne_externe": {
+        "interne": ("interne", "internal", "int", "i"),
+        "externe": ("externe", "external", "ext", "e", "partenaire", "tiers"),
+    },
+    "implication": {
+        "sponsor": ("sponsor", "commanditaire", "direction", "executive sponsor"),
+        "pilote": ("pilote", "chef de projet", "project lead", "lead", "responsable projet"),
+        "referent_metier": ("referent metier", "referent", "key user", "utilisateur cle", "expert metier", "business referent"),
+        "contributeur": ("contributeur", "contributrice", "participant", "utilisateur", "contributor", "user"),
+    },
+}
+
+ENUM_LABELS: dict[str, str] = {
+    "must": "Must (indispensable)", "should": "Should (important)", "could": "Could (souhaitable)", "wont": "Won't (pas maintenant)",
+    "haute": "Haute", "moyenne": "Moyenne", "basse": "Basse",
+    "nouveau": "Nouveau", "qualifie": "Qualifié", "valide": "Validé", "en_cours": "En cours", "livre": "Livré", "rejete": "Rejeté",
+    "standard": "Standard", "parametrage": "Paramétrage", "specifique": "Spécifique",
+    "en_place": "En place", "a_remplacer": "À remplacer", "a_conserver": "À conserver", "a_integrer": "À intégrer", "candidate": "Candidate",
+    "interne": "Interne", "externe": "Externe",
+    "sponsor": "Sponsor", "pilote": "Pilote", "referent_metier": "Référent métier", "contributeur": "Contributeur",
+}
+
+FORMULA_ERRORS = frozenset({"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#ERROR!", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"})
+
+DEFAULT_DEPARTMENTS: tuple[str, ...] = (
+    "direction", "ventes", "marketing", "service client", "accueil", "production", "finance",
+)

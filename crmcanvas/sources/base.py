@@ -1,0 +1,135 @@
+"""The source protocol: what every canvas source (Google Sheet, local workbook) offers.
+
+Read all tabs at once with a version token; append a row; update cells of a row
+found by its ID, only if each cell still holds the value the caller saw.
+Sources are deliberately dumb about the domain: they speak tab titles, header
+text and cell strings. Mapping to canonical columns is the loader's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Protocol, runtime_checkable
+
+Grid = list[list[str]]
+
+
+@dataclass
+class RawCanvas:
+    """Each wanted tab's grid of strings, keyed by canonical tab key.
+
+    ``titles`` says which tab of the source each key was read from (writes use
+    it); ``missing`` maps keys the source does not have to the title we looked for.
+    """
+
+    grids: dict[str, Grid]
+    titles: dict[str, str]
+    version: str
+    source: str  # human description, never containing credentials
+    missing: dict[str, str] = field(default_factory=dict)
+    available: list[str] = field(default_factory=list)  # every tab title the source has
+
+
+@dataclass(frozen=True)
+class CellChange:
+    column: str  # header as written (matched with fold())
+    expected: str  # the value the caller saw
+    new: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    column: str
+    expected: str
+    actual: str
+    new: str
+
+
+@dataclass
+class AppendResult:
+    row: int  # sheet row number of the new row
+    row_id: str | None  # ID written (assigned by the source if asked to)
+
+
+@dataclass
+class UpdateResult:
+    row: int
+    updated: list[str]  # columns written
+
+
+class SourceError(Exception):
+    """The source cannot be read or written. ``message`` is French and safe to show."""
+
+    def __init__(self, message: str, *, suggestion: str | None = None, retryable: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.suggestion = suggestion
+        self.retryable = retryable
+
+
+class WriteConflict(SourceError):
+    """A cell changed between our read and our write: nothing was written."""
+
+    def __init__(self, tab: str, row_id: str, conflicts: list[Conflict]):
+        details = "; ".join(
+            f"« {c.column} » : vous aviez vu « {c.expected} », la feuille contient maintenant « {c.actual} »"
+            for c in conflicts
+        )
+        super().__init__(
+            f"Conflit sur {tab} / {row_id} : la ligne a été modifiée depuis votre lecture ({details}). Rien n'a été écrit.",
+            suggestion="Actualisez, vérifiez la valeur actuelle, puis refaites votre modification.",
+        )
+        self.tab = tab
+        self.row_id = row_id
+        self.conflicts = conflicts
+
+
+class RowNotFound(SourceError):
+    pass
+
+
+@runtime_checkable
+class Source(Protocol):
+    description: str
+
+    def read(self, wanted: Mapping[str, str]) -> RawCanvas:
+        """Read the wanted tabs (canonical key -> title) in one go; see :func:`match_titles`."""
+
+    def append_row(
+        self, title: str, values: Mapping[str, str], *, id_column: str | None = None, id_prefix: str | None = None
+    ) -> AppendResult:
+        """Append one row; values keyed by header. With id_column/id_prefix, assign the next free ID."""
+
+    def update_cells(self, title: str, *, id_column: str, row_id: str, changes: list[CellChange]) -> UpdateResult:
+        """Write changes in the row whose ID matches row_id, only if every cell still holds ``expected``."""
+
+
+def match_titles(wanted: Mapping[str, str], available: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Pair each wanted tab with a title the source has, forgiving case, accents and plurals.
+
+    Order of preference: exact title, folded title, singular-folded title, then
+    the tab's well-known aliases ("Backlog" for besoins, "Lexique" for données).
+    Returns (found: key -> actual title, missing: key -> title looked for).
+    """
+    from crmcanvas.schema import TAB_ALIASES
+    from crmcanvas.text import fold, name_key
+
+    found: dict[str, str] = {}
+    missing: dict[str, str] = {}
+    taken: set[str] = set()
+    for key, title in wanted.items():
+        candidates = [t for t in available if t not in taken]
+        match = next((t for t in candidates if t == title), None)
+        if match is None:
+            match = next((t for t in candidates if fold(t) == fold(title)), None)
+        if match is None:
+            match = next((t for t in candidates if name_key(t) == name_key(title)), None)
+        if match is None:
+            aliases = {name_key(a) for a in TAB_ALIASES.get(key, ())}
+            match = next((t for t in candidates if name_key(t) in aliases), None)
+        if match is None:
+            missing[key] = title
+        else:
+            found[key] = match
+            taken.add(match)
+    return found, missing

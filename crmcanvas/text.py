@@ -1,0 +1,71 @@
+"""Text normalisation shared by headers, tab names, IDs and references.
+
+Stakeholders type the same thing many ways ("Rôles", "roles", "RÔLES ";
+"E1", "E01", "e-01"; "Donateurs" for "Donateur"). Every comparison in
+crmcanvas goes through these few functions so that the rules live in one place.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NBSP = {"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u200b": "", "\ufeff": ""}
+_SPACES = re.compile(r"\s+")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_ID = re.compile(r"^([a-z]{1,4})\s*[-_./#]?\s*0*(\d{1,6})$")
+_REF_SPLIT = re.compile(r"[,;|\n\r]+")
+
+
+def clean(value: object) -> str:
+    """A cell as a person reads it: no NBSP, no zero-width marks, no stray blanks."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if any(ch in text for ch in _NBSP):
+        for bad, good in _NBSP.items():
+            text = text.replace(bad, good)
+    return text.strip()
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: object) -> str:
+    """Case-, accent-, spacing- and punctuation-insensitive form ("Enjeu(x) liés" -> "enjeux lies")."""
+    low = strip_accents(clean(text)).casefold().replace("œ", "oe").replace("æ", "ae")
+    low = low.replace("(", "").replace(")", "")
+    return _NON_ALNUM.sub(" ", low).strip()
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("aux"):
+        return word[:-3] + "al"
+    if len(word) > 3 and word[-1] in "sx":
+        return word[:-1]
+    return word
+
+
+def name_key(text: object) -> str:
+    """Key for matching names: folded and singular ("Donateurs" == "donateur")."""
+    return " ".join(_singular(w) for w in fold(text).split())
+
+
+def id_key(text: object) -> str | None:
+    """Key for an ID-shaped value ("E1" == "E01" == "e-01" == "E 1" -> "e1"), else None."""
+    folded = strip_accents(clean(text)).casefold()
+    match = _ID.match(folded)
+    if not match:
+        return None
+    return f"{match.group(1)}{int(match.group(2))}"
+
+
+def split_refs(cell: object) -> list[str]:
+    """A reference cell may hold several references separated by , ; | or newlines."""
+    return [part for part in (clean(p) for p in _REF_SPLIT.split(clean(cell))) if part]
+
+
+def collapse_spaces(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
