@@ -103,6 +103,9 @@ class Source(Protocol):
     def update_cells(self, title: str, *, id_column: str, row_id: str, changes: list[CellChange]) -> UpdateResult:
         """Write changes in the row whose ID matches row_id, only if every cell still holds ``expected``."""
 
+    def assign_missing_ids(self, title: str, *, id_column: str, id_prefix: str) -> list[tuple[int, str]]:
+        """Give rows with an empty ID the next free IDs, touching no other cell; returns (row, id)."""
+
 
 def match_titles(wanted: Mapping[str, str], available: list[str]) -> tuple[dict[str, str], dict[str, str]]:
     """Pair each wanted tab with a title the source has, forgiving case, accents and plurals.
