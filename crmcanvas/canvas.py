@@ -8,7 +8,7 @@ downstream re-reads the sheet: everything is a pure function of a Canvas.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -41,7 +41,7 @@ class Canvas:
     tab_titles: dict[str, str] = field(default_factory=dict)  # canonical key -> title in the sheet
     headers: dict[str, dict[str, str]] = field(default_factory=dict)  # tab -> canonical col -> header as written
     extra_columns: dict[str, list[str]] = field(default_factory=dict)  # tab -> unknown headers kept
-    loaded_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     stale_since: datetime | None = None  # set when serving the last good canvas after a failed refresh
 
     def frame(self, tab: str) -> pd.DataFrame:

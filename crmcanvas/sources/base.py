@@ -8,8 +8,9 @@ text and cell strings. Mapping to canonical columns is the loader's job.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 Grid = list[list[str]]
 

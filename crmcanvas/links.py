@@ -1,0 +1,182 @@
+"""Reference cells -> one edge table, plus the references that did not resolve.
+
+A reference matches an ID ("E1" = "E01" = "e-01") or a name (case, accent,
+spacing and plural-insensitive). What does not match becomes an
+``unresolved_reference`` finding with a "did you mean" from rapidfuzz, so a
+typo never silently drops a link.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from crmcanvas.canvas import DANGLING_COLUMNS, EDGE_COLUMNS, ROW, Canvas
+from crmcanvas.config import Settings
+from crmcanvas.findings import Finding, finding
+from crmcanvas.schema import TABS
+from crmcanvas.stories import parse_story
+from crmcanvas.text import fold, id_key, name_key, split_refs
+
+_ARTICLES = re.compile(r"^(?:un|une|le|la|les|des|du|de la|l|a|an|the)\s+", re.IGNORECASE)
+
+
+@dataclass
+class _Index:
+    """Lookup tables of one target tab."""
+
+    tab: str
+    by_id: dict[str, str] = field(default_factory=dict)  # id_key or folded id -> id
+    by_name: dict[str, str] = field(default_factory=dict)  # name_key -> id
+    choices: dict[str, str] = field(default_factory=dict)  # name_key -> display label (for suggestions)
+    label_of: dict[str, str] = field(default_factory=dict)  # id -> label
+
+
+def _build_index(canvas: Canvas, tab: str) -> _Index:
+    frame = canvas.frames[tab]
+    index = _Index(tab)
+    labels = canvas.labels(tab)
+    for rid, label in labels.items():
+        index.by_id.setdefault(id_key(rid) or fold(rid), rid)
+        index.label_of[rid] = label
+        for alias in _name_aliases(tab, frame, rid, label):
+            key = name_key(alias)
+            if key:
+                index.by_name.setdefault(key, rid)
+                index.choices.setdefault(key, label)
+    return index
+
+
+def _name_aliases(tab: str, frame: pd.DataFrame, rid: str, label: str) -> list[str]:
+    aliases = [label]
+    if tab == "personnes":
+        row = frame.loc[frame["id"] == rid].iloc[0]
+        aliases += [f"{row['nom']} {row['prenom']}", row["email"], row["nom"]]
+    return aliases
+
+
+class Resolver:
+    """Resolves reference strings against one or more tabs, with a cache (10k needs share few refs)."""
+
+    def __init__(self, canvas: Canvas, settings: Settings):
+        self.canvas = canvas
+        self.cutoff = settings.fuzzy_cutoff
+        self._indexes: dict[str, _Index] = {}
+        self._cache: dict[tuple[tuple[str, ...], str], tuple[str, str] | None] = {}
+        self._suggest_cache: dict[tuple[tuple[str, ...], str], str | None] = {}
+
+    def index(self, tab: str) -> _Index:
+        if tab not in self._indexes:
+            self._indexes[tab] = _build_index(self.canvas, tab)
+        return self._indexes[tab]
+
+    def resolve(self, ref: str, targets: tuple[str, ...]) -> tuple[str, str] | None:
+        key = (targets, ref)
+        if key not in self._cache:
+            self._cache[key] = self._resolve(ref, targets)
+        return self._cache[key]
+
+    def _resolve(self, ref: str, targets: tuple[str, ...]) -> tuple[str, str] | None:
+        ikey = id_key(ref)
+        for tab in targets:
+            idx = self.index(tab)
+            hit = idx.by_id.get(ikey) if ikey else idx.by_id.get(fold(ref))
+            if hit is None:
+                hit = idx.by_name.get(name_key(ref))
+            if hit is not None:
+                return tab, hit
+        return None
+
+    def suggest(self, ref: str, targets: tuple[str, ...]) -> str | None:
+        key = (targets, ref)
+        if key not in self._suggest_cache:
+            self._suggest_cache[key] = self._suggest(ref, targets)
+        return self._suggest_cache[key]
+
+    def _suggest(self, ref: str, targets: tuple[str, ...]) -> str | None:
+        ikey = id_key(ref)
+        if ikey:
+            for other, spec in TABS.items():
+                if other not in targets and ikey in self.index(other).by_id and ikey[0] == spec.id_prefix.lower():
+                    return f"« {ref} » ressemble à un ID de l'onglet {spec.label.lower()} : est-il dans la bonne colonne ?"
+        best: tuple[float, str, str] | None = None
+        for tab in targets:
+            idx = self.index(tab)
+            if not idx.choices:
+                continue
+            match = process.extractOne(name_key(ref), list(idx.choices), scorer=fuzz.ratio, score_cutoff=self.cutoff)
+            if match and (best is None or match[1] > best[0]):
+                rid = idx.by_name[match[0]]
+                best = (match[1], idx.choices[match[0]], rid)
+        if best:
+            shown = f"« {best[1]} »" if best[1] == best[2] else f"« {best[1]} » ({best[2]})"
+            return f"Vouliez-vous dire {shown} ?"
+        if ikey:
+            known = [rid for t in targets for rid in self.index(t).label_of if id_key(rid)]
+            if known:
+                listed = ", ".join(known[:8]) + ("…" if len(known) > 8 else "")
+                return f"Cet ID n'existe pas. ID existants : {listed}."
+        return None
+
+
+def _role_from_story(text: str) -> str | None:
+    story = parse_story(text)
+    if not story or not story.role:
+        return None
+    return _ARTICLES.sub("", story.role.strip()).strip() or None
+
+
+def link_canvas(canvas: Canvas, settings: Settings) -> None:
+    """Fill canvas.edges and canvas.dangling, and add unresolved-reference findings."""
+    resolver = Resolver(canvas, settings)
+    edges: list[tuple[str, str, str, str, str]] = []
+    dangling: list[tuple] = []
+    findings: list[Finding] = []
+
+    for tab_key, tab in TABS.items():
+        frame = canvas.frames[tab_key]
+        if frame.empty:
+            continue
+        title = canvas.tab_titles.get(tab_key, tab.title)
+        headers = canvas.headers.get(tab_key, {})
+        ids = frame["id"].tolist()
+        rows = frame[ROW].tolist()
+        for col in tab.columns:
+            if col.kind != "ref":
+                continue
+            story_roles = tab_key == "besoins" and col.key == "role"
+            if col.key not in headers and not story_roles:
+                continue
+            cells = frame[col.key].tolist()
+            stories = frame["besoin"].tolist() if story_roles else None
+            header = headers.get(col.key, col.label)
+            for i, cell in enumerate(cells):
+                refs = split_refs(cell)
+                column_label = header
+                if not refs and stories is not None:
+                    parsed = _role_from_story(stories[i])
+                    refs = [parsed] if parsed else []
+                    column_label = f"{headers.get('besoin', 'Besoin')} (rôle extrait de la story)"
+                for ref in refs:
+                    hit = resolver.resolve(ref, col.targets)
+                    if hit is not None:
+                        edges.append((tab_key, ids[i], col.relation, hit[0], hit[1]))
+                        continue
+                    suggestion = resolver.suggest(ref, col.targets)
+                    target_label = " ou ".join(TABS[t].label.lower() for t in col.targets)
+                    dangling.append((tab_key, ids[i], col.relation, col.targets[0], ref, suggestion, rows[i], column_label))
+                    findings.append(finding(
+                        "unresolved_reference",
+                        f"« {ref} » (colonne « {column_label} », ligne {rows[i]}) ne correspond à aucune ligne de l'onglet {target_label}.",
+                        tab=title, row=rows[i], column=column_label, value=ref,
+                        suggestion=suggestion or f"Ajoutez « {ref} » à l'onglet {target_label}, ou corrigez la référence (ID ou nom exact).",
+                    ))
+
+    edge_frame = pd.DataFrame(edges, columns=EDGE_COLUMNS).drop_duplicates(ignore_index=True)
+    canvas.edges = edge_frame.astype("str")
+    dangling_frame = pd.DataFrame(dangling, columns=DANGLING_COLUMNS)
+    canvas.dangling = dangling_frame
+    canvas.findings.extend(findings)

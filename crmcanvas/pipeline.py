@@ -1,0 +1,21 @@
+"""The one way a Canvas is made: source -> raw grids -> load + links -> whole-canvas findings."""
+
+from __future__ import annotations
+
+from crmcanvas import analysis
+from crmcanvas.canvas import Canvas
+from crmcanvas.config import Settings
+from crmcanvas.load import load_grids
+from crmcanvas.sources.base import RawCanvas, Source
+
+
+def canvas_from_raw(raw: RawCanvas, settings: Settings) -> Canvas:
+    canvas = load_grids(raw.grids, settings=settings, version=raw.version, source=raw.source,
+                        titles=raw.titles, missing=raw.missing)
+    canvas.findings.extend(analysis.extra_findings(canvas, settings))
+    return canvas
+
+
+def build_canvas(source: Source, settings: Settings) -> Canvas:
+    """Read the source once (all tabs together) and build the Canvas."""
+    return canvas_from_raw(source.read(settings.tabs), settings)
