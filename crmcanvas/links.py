@@ -39,23 +39,19 @@ def _build_index(canvas: Canvas, tab: str) -> _Index:
     frame = canvas.frames[tab]
     index = _Index(tab)
     labels = canvas.labels(tab)
+    extra: dict[str, list[str]] = {}
+    if tab == "personnes":  # people are named "Prénom Nom", "Nom Prénom", by e-mail or by surname
+        for rid, first, last, email in zip(frame["id"], frame["prenom"], frame["nom"], frame["email"], strict=True):
+            extra[rid] = [f"{last} {first}", email, last]
     for rid, label in labels.items():
         index.by_id.setdefault(id_key(rid) or fold(rid), rid)
         index.label_of[rid] = label
-        for alias in _name_aliases(tab, frame, rid, label):
+        for alias in [label, *extra.get(rid, ())]:
             key = name_key(alias)
             if key:
                 index.by_name.setdefault(key, rid)
                 index.choices.setdefault(key, label)
     return index
-
-
-def _name_aliases(tab: str, frame: pd.DataFrame, rid: str, label: str) -> list[str]:
-    aliases = [label]
-    if tab == "personnes":
-        row = frame.loc[frame["id"] == rid].iloc[0]
-        aliases += [f"{row['nom']} {row['prenom']}", row["email"], row["nom"]]
-    return aliases
 
 
 class Resolver:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-_NBSP = {"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u200b": "", "\ufeff": ""}
+_INVISIBLE = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u200b": None, "\ufeff": None})
 _SPACES = re.compile(r"\s+")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _ID = re.compile(r"^([a-z]{1,4})\s*[-_./#]?\s*0*(\d{1,6})$")
@@ -22,10 +23,9 @@ def clean(value: object) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
-    if any(ch in text for ch in _NBSP):
-        for bad, good in _NBSP.items():
-            text = text.replace(bad, good)
-    return text.strip()
+    if text.isascii():
+        return text.strip()
+    return text.translate(_INVISIBLE).strip()
 
 
 def strip_accents(text: str) -> str:
@@ -33,6 +33,7 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=65536)
 def fold(text: object) -> str:
     """Case-, accent-, spacing- and punctuation-insensitive form ("Enjeu(x) liés" -> "enjeux lies")."""
     low = strip_accents(clean(text)).casefold().replace("œ", "oe").replace("æ", "ae")
@@ -48,11 +49,13 @@ def _singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)
 def name_key(text: object) -> str:
     """Key for matching names: folded and singular ("Donateurs" == "donateur")."""
     return " ".join(_singular(w) for w in fold(text).split())
 
 
+@lru_cache(maxsize=65536)
 def id_key(text: object) -> str | None:
     """Key for an ID-shaped value ("E1" == "E01" == "e-01" == "E 1" -> "e1"), else None."""
     folded = strip_accents(clean(text)).casefold()
@@ -64,7 +67,14 @@ def id_key(text: object) -> str | None:
 
 def split_refs(cell: object) -> list[str]:
     """A reference cell may hold several references separated by , ; | or newlines."""
-    return [part for part in (clean(p) for p in _REF_SPLIT.split(clean(cell))) if part]
+    return list(_split_refs(clean(cell)))
+
+
+@lru_cache(maxsize=65536)
+def _split_refs(cell: str) -> tuple[str, ...]:
+    if not cell:
+        return ()
+    return tuple(part for part in (clean(p) for p in _REF_SPLIT.split(cell)) if part)
 
 
 def collapse_spaces(text: str) -> str:
