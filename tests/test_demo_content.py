@@ -71,6 +71,13 @@ def test_most_needs_are_user_stories(grids):
     assert len(stories) < 60, "a few needs are deliberately not written as stories"
 
 
+def test_no_cell_opens_as_a_formula_or_a_number_stored_as_text(grids):
+    # Excel would compute a leading "=" and flag a bare number written as text with a warning triangle.
+    cells = [cell for grid in grids.values() for row in grid for cell in row]
+    assert [c for c in cells if c[:1] in ("=", "+", "@")] == []
+    assert [c for c in cells if re.fullmatch(r"[-\d\s.,]+", c)] == []
+
+
 def test_demo_grids_returns_a_fresh_copy():
     first = demo_grids()
     first["besoins"][1][1] = "changed"
