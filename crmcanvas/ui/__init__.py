@@ -1,0 +1,1 @@
+"""The only Streamlit code in the package: cached canvas, widgets, message catalogue."""

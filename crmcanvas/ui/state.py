@@ -1,0 +1,74 @@
+"""Settings and the live canvas, cached for the whole server.
+
+``st.cache_resource`` is shared by every session: one CanvasFeed per source, so
+twenty people looking at the wall screen cost one sheet read per refresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from crmcanvas.canvas import Canvas
+from crmcanvas.config import ConfigError, Settings, load_settings
+from crmcanvas.live import CanvasFeed
+from crmcanvas.sources import open_source, resolve_spec
+from crmcanvas.sources.base import SourceError
+from crmcanvas.ui.messages import t
+
+
+def secrets() -> Mapping[str, Any]:
+    """st.secrets as a plain dict; empty when no secrets.toml exists (the demo case)."""
+    try:
+        return {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in st.secrets.items()}
+    except Exception:  # no secrets file: Streamlit raises on first access
+        return {}
+
+
+def settings() -> Settings:
+    return load_settings(secrets=secrets())
+
+
+@st.cache_resource(show_spinner=False)
+def _feed(spec: str, settings: Settings) -> CanvasFeed:
+    return CanvasFeed(open_source(spec, settings, secrets()), settings)
+
+
+def feed() -> CanvasFeed:
+    cfg = settings()
+    return _feed(resolve_spec(None, cfg, secrets()), cfg)
+
+
+def current_canvas() -> tuple[Canvas | None, Settings | None]:
+    """The shared canvas, or (None, ...) after showing a French error instead of a traceback."""
+    try:
+        cfg = settings()
+    except ConfigError as exc:
+        st.error(f"**{t('config_error')}** — {exc}")
+        return None, None
+    try:
+        return feed().get(cfg.refresh_seconds), cfg
+    except SourceError as exc:
+        st.error(f"**{t('source_error', cfg.language)}** — {exc.message}")
+        if exc.suggestion:
+            st.info(exc.suggestion)
+        return None, cfg
+
+
+def refresh_every() -> int | None:
+    """Seconds between live refreshes of a page fragment (None when the settings are broken)."""
+    try:
+        return settings().refresh_seconds
+    except ConfigError:
+        return None
+
+
+def feed_error() -> str | None:
+    """The last read error of the shared feed, as a French message (never credentials)."""
+    try:
+        error = feed().last_error
+    except (ConfigError, SourceError):
+        return None
+    return error.message if error else None

@@ -1,0 +1,80 @@
+"""Reusable pieces of screen: source banner, KPI row, findings table."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from crmcanvas.canvas import Canvas
+from crmcanvas.findings import sort_findings
+from crmcanvas.schema import TABS
+from crmcanvas.ui.messages import SEVERITY_LABELS, t
+
+
+def _age(since: datetime) -> str:
+    seconds = int((datetime.now(UTC) - since).total_seconds())
+    return f"{seconds} s" if seconds < 120 else f"{seconds // 60} min"
+
+
+def source_banner(canvas: Canvas, feed_error: str | None = None, lang: str = "fr") -> None:
+    read_at = canvas.loaded_at.astimezone().strftime("%H:%M:%S")
+    st.caption(f"{t('source', lang)} : **{canvas.source}** · {t('read_at', lang)} {read_at}")
+    if canvas.stale_since is not None:
+        st.warning(t("stale", lang, age=_age(canvas.stale_since), error=feed_error or "?"), icon=":material/pause_circle:")
+    if canvas.source.startswith("Canevas de démonstration"):
+        st.info(t("demo_hint", lang), icon=":material/lightbulb:")
+
+
+def tab_counts(canvas: Canvas) -> None:
+    cols = st.columns(len(TABS))
+    for col, (key, tab) in zip(cols, TABS.items(), strict=True):
+        col.metric(tab.label, canvas.counts.get(key, 0), border=True)
+
+
+def severity_counts(canvas: Canvas, lang: str = "fr") -> None:
+    sev = canvas.severity_counts
+    a, b, c = st.columns(3)
+    a.metric(t("errors", lang), sev["error"], border=True)
+    b.metric(t("warnings", lang), sev["warning"], border=True)
+    c.metric(t("infos", lang), sev["info"], border=True)
+
+
+def findings_frame(canvas: Canvas, lang: str = "fr") -> pd.DataFrame:
+    labels = SEVERITY_LABELS[lang]
+    rows = [
+        {
+            t("severity", lang): labels[f.severity],
+            t("tab", lang): f.tab or "",
+            t("row", lang): f.row,
+            t("column", lang): f.column or "",
+            t("value", lang): f.value or "",
+            t("message", lang): f.message,
+            t("suggestion", lang): f.suggestion or "",
+            t("code", lang): f.code,
+        }
+        for f in sort_findings(canvas.findings)
+    ]
+    return pd.DataFrame(rows, columns=[t(k, lang) for k in ("severity", "tab", "row", "column", "value", "message", "suggestion", "code")])
+
+
+def display_frame(canvas: Canvas, tab: str) -> pd.DataFrame:
+    """A tab as people know it: their own headers, enum codes shown as labels, the sheet row number."""
+    from crmcanvas.canvas import PROVISIONAL, ROW
+    from crmcanvas.schema import ENUM_LABELS
+
+    frame = canvas.frames[tab].copy()
+    spec = TABS[tab]
+    headers = canvas.headers.get(tab, {})
+    for col in spec.columns:
+        if col.kind == "enum":
+            frame[col.key] = frame[col.key].map(lambda v: ENUM_LABELS.get(v, v))
+    shown = [c.key for c in spec.columns if c.key in headers] + canvas.extra_columns.get(tab, [])
+    frame = frame[[ROW, *shown]].rename(columns={ROW: "Ligne", **{k: headers.get(k, k) for k in shown}})
+    return frame.drop(columns=[PROVISIONAL], errors="ignore")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV that opens cleanly in French Excel: UTF-8 with BOM, semicolon separator."""
+    return frame.to_csv(index=False, sep=";").encode("utf-8-sig")

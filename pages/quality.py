@@ -1,0 +1,30 @@
+"""Qualité des données: every finding with its row, column and a suggestion."""
+
+import streamlit as st
+
+from crmcanvas.ui import layout, state, widgets
+from crmcanvas.ui.messages import SEVERITY_LABELS, t
+
+MAX_ROWS = 200  # a wrapping table stays readable up to a few hundred rows; the CSV has them all
+
+layout.page("Qualité des données")
+canvas, cfg = state.current_canvas()
+if canvas is not None:
+    lang = cfg.language
+    widgets.source_banner(canvas, state.feed_error(), lang)
+    widgets.severity_counts(canvas, lang)
+    table = widgets.findings_frame(canvas, lang)
+    if table.empty:
+        st.success(t("no_findings", lang))
+    else:
+        left, right = st.columns(2)
+        labels = list(SEVERITY_LABELS[lang].values())
+        severities = left.multiselect(t("severity", lang), labels, default=labels)
+        tabs = right.multiselect(t("tab", lang), sorted(table[t("tab", lang)].unique()), placeholder=t("all_tabs", lang))
+        shown = table[table[t("severity", lang)].isin(severities)]
+        if tabs:
+            shown = shown[shown[t("tab", lang)].isin(tabs)]
+        if len(shown) > MAX_ROWS:
+            st.caption(t("shown_first", lang, shown=MAX_ROWS, total=len(shown)))
+        st.table(shown.head(MAX_ROWS).drop(columns=[t("code", lang)]).set_index(t("severity", lang)))
+        st.download_button(t("download_csv", lang), widgets.csv_bytes(shown), "constats.csv", "text/csv")
