@@ -30,3 +30,34 @@ def test_direct_link_to_a_page_works(tmp_path):
         page.goto(server.url + "/quality")
         page.get_by_text("Vouliez-vous dire « Donateur »").first.wait_for(timeout=60_000)
         assert page.get_by_text("Page not found").count() == 0
+
+
+def test_stakeholder_edit_appears_on_the_wall_without_reload(tmp_path):
+    """The live path: someone adds a need to the workbook; the projected page shows it by itself."""
+    import openpyxl
+
+    from crmcanvas.demo import write_demo_workbook
+
+    path = write_demo_workbook(tmp_path / "canevas.xlsx")
+    env = {"CRMCANVAS_SOURCE": str(path), "CRMCANVAS_REFRESH_SECONDS": "2"}
+    with streamlit_server(tmp_path, env) as server, chromium_page() as page:
+        page.goto(server.url)
+        page.locator("[data-testid=stMetric]").first.wait_for(timeout=60_000)
+        assert metric_value(page, "Besoins") == "60", server.log()
+
+        wb = openpyxl.load_workbook(path)
+        wb["besoins"].append(["B061", "En tant que bénévole, je souhaite badger à l'arrivée afin de comptabiliser mes heures"])
+        wb["besoins"]["A3"] = "B001"  # a duplicate ID typed by mistake
+        wb.save(path)
+
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('[data-testid=stMetric]')]
+                   .some(m => m.innerText.includes('Besoins') && m.innerText.includes('61'))""",
+            timeout=30_000,
+        )
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('[data-testid=stMetric]')]
+                   .some(m => m.innerText.includes('Erreurs') && !m.innerText.includes('\\n0'))""",
+            timeout=30_000,
+        )
+        page.screenshot(path=str(tmp_path / "live.png"), full_page=True)
