@@ -1,0 +1,157 @@
+"""Small .xlsx workbooks for tests, built with openpyxl from plain Python grids.
+
+Import explicitly: ``from tests.fixtures_workbook import build_workbook, CANVAS``.
+Also here: a way to give formula cells the cached values Excel would have
+saved (openpyxl cannot compute them), an "other process" that edits a workbook
+behind our back, and byte-level fakes of the file kinds we must refuse.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import textwrap
+import zipfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import openpyxl
+from openpyxl.styles import Font, PatternFill
+
+Rows = Sequence[Sequence[Any]]
+
+# The canonical tab key -> default sheet title, as the source is asked for it.
+WANTED: dict[str, str] = {
+    "enjeux": "enjeux",
+    "besoins": "besoins",
+    "donnees": "données",
+    "applications": "applications",
+    "personnes": "personnes",
+    "roles": "rôles",
+}
+
+BESOINS_HEADER = ["ID", "Besoin", "Rôle", "Enjeux", "Priorité", "Statut", "Commentaire interne"]
+
+# A small, coherent canvas: three needs, one unknown column ("Commentaire interne").
+CANVAS: dict[str, Rows] = {
+    "enjeux": [["ID", "Enjeu", "Porteur"], ["E01", "Fidéliser les donateurs", "Alice Martin"]],
+    "besoins": [
+        BESOINS_HEADER,
+        ["B001", "En tant que chargé de relation, je souhaite voir l'historique", "Chargé de relation", "E01", "Must", "Validé", "à revoir"],
+        ["B002", "En tant que donateur, je souhaite recevoir mon reçu fiscal", "Donateur", "E01", "Should", "", ""],
+        ["B003", "En tant que direction, je souhaite un tableau de bord", "Direction", "E01", "Could", "", "prioriser ?"],
+    ],
+    "données": [["ID", "Objet", "Définition"], ["D01", "Contact", "Personne physique"]],
+    "applications": [["ID", "Application", "Statut"], ["A01", "Sage", "à remplacer"]],
+    "personnes": [["ID", "Prénom", "Nom"], ["P01", "Alice", "Martin"]],
+    "rôles": [["ID", "Rôle", "Type"], ["R01", "Chargé de relation", "interne"], ["R02", "Donateur", "externe"]],
+}
+
+
+def build_workbook(path: Path, tabs: Mapping[str, Rows] | None = None, *, styled: bool = False) -> Path:
+    """Write ``tabs`` (sheet title -> rows, header first) to ``path``.
+
+    ``None`` cells stay empty, an empty row stays an empty row. With ``styled``,
+    headers are bold on a yellow fill and column B is 42 wide, so tests can
+    check a write keeps them.
+    """
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in (CANVAS if tabs is None else tabs).items():
+        ws = wb.create_sheet(title)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is not None and value != "":
+                    ws.cell(row=r, column=c, value=value)
+        if styled and rows:
+            for c in range(1, len(rows[0]) + 1):
+                ws.cell(row=1, column=c).font = Font(bold=True)
+                ws.cell(row=1, column=c).fill = PatternFill("solid", fgColor="FFFF00")
+            ws.column_dimensions["B"].width = 42
+    wb.save(path)
+    return path
+
+
+def sheet_values(path: Path, title: str) -> list[list[Any]]:
+    """Raw cell values of a sheet as openpyxl sees them (formulas as "=...")."""
+    wb = openpyxl.load_workbook(path)
+    return [list(row) for row in wb[title].iter_rows(values_only=True)]
+
+
+def edit_cells(path: Path, title: str, cells: Mapping[str, Any]) -> None:
+    """Another program changes cells (coordinate -> value) and saves, bypassing our lock."""
+    wb = openpyxl.load_workbook(path)
+    for coord, value in cells.items():
+        wb[title][coord] = value
+    wb.save(path)
+
+
+def with_cached_values(path: Path, title: str, cached: Mapping[str, str | int | float]) -> None:
+    """Give formula cells the value Excel would have cached for them (openpyxl cannot compute it).
+
+    ``cached`` maps coordinates to values; strings starting with "#" are stored
+    as Excel errors ("#REF!").
+    """
+    with zipfile.ZipFile(path) as zf:
+        items = [(info, zf.read(info)) for info in zf.infolist()]
+    index = next(i for i, name in enumerate(openpyxl.load_workbook(path, read_only=True).sheetnames) if name == title)
+    part = f"xl/worksheets/sheet{index + 1}.xml"
+    out: list[tuple[zipfile.ZipInfo, bytes]] = []
+    for info, blob in items:
+        if info.filename == part:
+            for coord, value in cached.items():
+                if isinstance(value, str):
+                    kind = ' t="e"' if value.startswith("#") else ' t="str"'
+                    text = escape(value)
+                else:
+                    kind, text = "", repr(value)
+                pattern = re.compile(rf'<c r="{coord}"([^>]*)>(<f>[^<]*</f>)<v\s*/></c>'.encode())
+                blob, count = pattern.subn(lambda m, c=coord, k=kind, t=text: f'<c r="{c}"'.encode() + m[1] + k.encode() + b">" + m[2] + f"<v>{t}</v></c>".encode(), blob)
+                assert count == 1, f"no formula cell {coord} in {title}"
+        out.append((info, blob))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, blob in out:
+            zf.writestr(info, blob)
+
+
+def run_python(code: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh Python process (a real "other process"); fail loudly if it fails."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *args], capture_output=True, text=True, timeout=timeout
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def start_python(code: str, *args: str) -> subprocess.Popen[str]:
+    """Start ``code`` in a fresh Python process without waiting for it."""
+    return subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def ole_file(path: Path, *, encrypted: bool) -> Path:
+    """An OLE2 compound file like a password-protected .xlsx (``encrypted``) or an old .xls.
+
+    Only the parts our detector looks at are real: the signature and the
+    directory entry names, stored in UTF-16 as Office stores them.
+    """
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    names = ["Root Entry", "EncryptionInfo", "EncryptedPackage"] if encrypted else ["Root Entry", "Workbook"]
+    directory = b"".join(n.encode("utf-16-le").ljust(64, b"\x00") + bytes(64) for n in names)
+    path.write_bytes(header + directory.ljust(512, b"\x00") + bytes(1024))
+    return path
+
+
+def zip_file(path: Path, members: Mapping[str, bytes | str]) -> Path:
+    """A zip archive with the given members (an .ods, a .docx, a broken .xlsx...)."""
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, content in members.items():
+            zf.writestr(name, content)
+    return path
