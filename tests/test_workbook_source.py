@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import re
 import stat
 import threading
 import time
@@ -346,6 +347,38 @@ def test_append_refuses_an_empty_row_and_a_text_too_long_for_excel(canvas: Path)
     with pytest.raises(SourceError, match="32767"):
         source.append_row("besoins", {"Besoin": "x" * 40_000})
     assert source.version() == before
+
+
+def test_writes_find_the_header_row_below_a_title_row(tmp_path: Path) -> None:
+    rows = [["Backlog du projet CRM"], [], ["ID", "Besoin", "Statut"], ["B01", "a", "à faire"], [None, "b"]]
+    path = build_workbook(tmp_path / "titre.xlsx", {"besoins": rows})
+    source = WorkbookSource(path)
+    assert source.append_row("besoins", {"Besoin": "c"}, id_column="ID", id_prefix="B").row_id == "B02"
+    assert source.update_cells("besoins", id_column="ID", row_id="B01", changes=[CellChange("Statut", "à faire", "fait")]).row == 4
+    assert source.assign_missing_ids("besoins", id_column="ID", id_prefix="B") == [(5, "B03")]
+    assert besoins(source) == [
+        ["Backlog du projet CRM"], [], ["ID", "Besoin", "Statut"], ["B01", "a", "fait"], ["B03", "b"], ["B02", "c"]
+    ]
+
+
+def test_a_merged_cell_is_not_written(canvas: Path) -> None:
+    wb = openpyxl.load_workbook(canvas)
+    wb["besoins"].merge_cells("F2:G2")
+    wb.save(canvas)
+    source = WorkbookSource(canvas)
+    before = source.version()
+    with pytest.raises(SourceError, match="G2 .* fusionnées"):
+        source.update_cells("besoins", id_column="ID", row_id="B001", changes=[CellChange("Commentaire interne", "", "x")])
+    assert source.version() == before
+
+
+def test_a_wrong_stored_dimension_does_not_hide_rows(canvas: Path) -> None:
+    with zipfile.ZipFile(canvas) as zf:
+        members = {info: zf.read(info) for info in zf.infolist()}
+    with zipfile.ZipFile(canvas, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, blob in members.items():
+            zf.writestr(info, re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:A1"', blob))
+    assert besoins(WorkbookSource(canvas))[3][:2] == ["B003", CANVAS["besoins"][3][1]]
 
 
 # --------------------------------------------------------------------------- text stays text

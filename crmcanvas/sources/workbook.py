@@ -87,6 +87,7 @@ __all__ = ["WorkbookSource", "cell_text"]
 
 T = TypeVar("T")
 
+HEADER_SCAN_ROWS = 10  # the header may sit below a title row or two
 LOCK_TIMEOUT = 15.0  # seconds a write waits for another writer before giving up
 EXCEL_MAX_CHARS = 32767  # Excel refuses longer cells
 TEMP_SUFFIX = ".crmcanvas-tmp"
@@ -439,18 +440,31 @@ def _resolve_title(available: list[str], title: str, name: str) -> str:
     return match
 
 
-def _header_index(grid: Grid, title: str) -> int:
-    """Index of the header row: the first non-empty row."""
-    for index, row in enumerate(grid):
-        if any(clean(v) for v in row):
-            return index
+def _header_index(grid: Grid, title: str, names: list[str]) -> int:
+    """The header row: among the first rows, the one naming most of the columns the caller uses.
+
+    A title row above the headers ("Backlog du projet CRM") is common; without
+    any match, the first non-empty row (so the error lists its columns).
+    """
+    best, best_hits, first = None, 0, None
+    for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        if not any(clean(v) for v in row):
+            continue
+        first = index if first is None else first
+        hits = sum(1 for name in names if _match(row, name) is not None)
+        if hits > best_hits:
+            best, best_hits = index, hits
+    if best is not None:
+        return best
+    if first is not None:
+        return first
     raise SourceError(
         f"L'onglet « {title} » n'a pas de ligne d'en-têtes.",
         suggestion="Ajoutez les en-têtes de colonnes (ID, Besoin, …) sur la première ligne de l'onglet.",
     )
 
 
-def _column(headers: list[str], wanted: str, title: str) -> int:
+def _match(headers: list[str], wanted: str) -> int | None:
     """0-based index of the header matching ``wanted`` (exact, then case-, accent-, spacing-insensitive)."""
     for same in (
         lambda h: h == wanted,
@@ -460,11 +474,18 @@ def _column(headers: list[str], wanted: str, title: str) -> int:
         for index, header in enumerate(headers):
             if same(header):
                 return index
-    shown = ", ".join(h for h in headers if clean(h)) or "aucune"
-    raise SourceError(
-        f"La colonne « {wanted} » n'existe pas dans l'onglet « {title} » (colonnes : {shown}).",
-        suggestion="Actualisez : la colonne a peut-être été renommée. Sinon, ajoutez-la dans la feuille.",
-    )
+    return None
+
+
+def _column(headers: list[str], wanted: str, title: str) -> int:
+    index = _match(headers, wanted)
+    if index is None:
+        shown = ", ".join(h for h in headers if clean(h)) or "aucune"
+        raise SourceError(
+            f"La colonne « {wanted} » n'existe pas dans l'onglet « {title} » (colonnes : {shown}).",
+            suggestion="Actualisez : la colonne a peut-être été renommée. Sinon, ajoutez-la dans la feuille.",
+        )
+    return index
 
 
 def _at(row: list[str], index: int) -> str:
@@ -641,7 +662,7 @@ class WorkbookSource:
         """
 
         def append(ws: Any, grid: Grid, last_used: int, sheet: str) -> tuple[AppendResult, bool]:
-            header = _header_index(grid, sheet)
+            header = _header_index(grid, sheet, [*values, id_column or ""])
             headers = grid[header]
             cells: dict[int, str] = {}
             for column, value in values.items():
@@ -681,7 +702,7 @@ class WorkbookSource:
         """
 
         def update(ws: Any, grid: Grid, last_used: int, sheet: str) -> tuple[UpdateResult, bool]:
-            header = _header_index(grid, sheet)
+            header = _header_index(grid, sheet, [id_column, *(c.column for c in changes)])
             headers = grid[header]
             index = _find_row(grid, header, _column(headers, id_column, sheet), row_id, sheet)
             current = grid[index]
@@ -706,7 +727,7 @@ class WorkbookSource:
         """Give each non-blank row without an ID the next free ID; no other cell is touched."""
 
         def assign(ws: Any, grid: Grid, last_used: int, sheet: str) -> tuple[list[tuple[int, str]], bool]:
-            header = _header_index(grid, sheet)
+            header = _header_index(grid, sheet, [id_column])
             id_col = _column(grid[header], id_column, sheet)
             rows = [
                 i + 1
