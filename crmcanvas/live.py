@@ -56,7 +56,20 @@ class CanvasFeed:
         with self._lock:
             return self._refresh_locked()
 
+    def _unchanged(self) -> bool:
+        """Ask a source that can tell its version cheaply (a local file: one stat) before reading it."""
+        peek = getattr(self.source, "version", None)
+        if self._canvas is None or self._canvas.stale_since is not None or not callable(peek):
+            return False
+        try:
+            return peek() == self._canvas.version
+        except SourceError:
+            return False
+
     def _refresh_locked(self) -> Canvas:
+        if self._unchanged():
+            self._read_at = self._clock()
+            return self._canvas
         self.reads += 1
         try:
             raw = self.source.read(self.settings.tabs)

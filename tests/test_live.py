@@ -78,3 +78,32 @@ def test_failure_without_any_good_canvas_raises_the_french_error(settings):
     source.fail = SourceError("Feuille introuvable (404).")
     with pytest.raises(SourceError, match="introuvable"):
         CanvasFeed(source, settings).refresh()
+
+
+
+class PeekableSource(FakeSource):
+    """Like a local workbook: can tell its version from a stat, without reading the file."""
+
+    def __init__(self):
+        super().__init__()
+        self.token = "v1"
+        self.peeks = 0
+
+    def read(self, wanted):
+        raw = super().read(wanted)
+        raw.version = self.token
+        return raw
+
+    def version(self):
+        self.peeks += 1
+        return self.token
+
+
+def test_source_that_knows_its_version_is_not_reread_when_unchanged(settings):
+    source = PeekableSource()
+    feed = CanvasFeed(source, settings)
+    first = feed.refresh()
+    assert feed.refresh() is first and feed.refresh() is first
+    assert (source.reads, source.peeks) == (1, 2)
+    source.token = "v2"
+    assert feed.refresh() is not first and source.reads == 2
