@@ -16,7 +16,7 @@ class FakeSource:
 
     def __init__(self):
         self.grids = clean_grids()
-        self.version = "v1"
+        self.token = "v1"
         self.fail: SourceError | None = None
         self.reads = 0
 
@@ -24,7 +24,7 @@ class FakeSource:
         self.reads += 1
         if self.fail:
             raise self.fail
-        return RawCanvas(grids=self.grids, titles={}, version=self.version, source=self.description)
+        return RawCanvas(grids=self.grids, titles={}, version=self.token, source=self.description)
 
 
 class Clock:
@@ -41,7 +41,7 @@ def test_unchanged_version_means_no_recompute(settings):
     first = feed.refresh()
     assert feed.refresh() is first
     assert (source.reads, feed.rebuilds) == (2, 1)
-    source.version = "v2"
+    source.token = "v2"
     source.grids["besoins"].append(["B004", "Nouveau besoin", "", "E01", "", "", "", ""])
     second = feed.refresh()
     assert second.counts["besoins"] == 4 and feed.previous is first
@@ -86,13 +86,7 @@ class PeekableSource(FakeSource):
 
     def __init__(self):
         super().__init__()
-        self.token = "v1"
         self.peeks = 0
-
-    def read(self, wanted):
-        raw = super().read(wanted)
-        raw.version = self.token
-        return raw
 
     def version(self):
         self.peeks += 1
