@@ -159,10 +159,11 @@ class _TabLoader:
             if not any(records[header]):
                 del records[header]
                 self.extra.remove(header)
-        frame = pd.DataFrame({k: pd.Series(v, dtype="str") for k, v in records.items()})
+        provisional = self._assign_ids(records, rows)
+        self._normalise_values(records, rows)
+        frame = pd.DataFrame(records, dtype="str")  # one construction: far cheaper than per column
         frame[ROW] = pd.Series(rows, dtype="int64")
-        frame = self._assign_ids(frame)
-        self._normalise_values(frame)
+        frame[PROVISIONAL] = pd.Series(provisional, dtype="bool")
         return frame
 
     def _check_columns(self, header_row: int) -> None:
@@ -181,14 +182,14 @@ class _TabLoader:
                          row=header_row, column=col.label, severity="warning",
                          suggestion=f"Ajoutez une colonne « {col.label} » si l'information existe.")
 
-    def _assign_ids(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def _assign_ids(self, records: dict[str, list], rows: list[int]) -> list[bool]:
+        """Make ``records["id"]`` unique and non-empty; returns which IDs are provisional."""
         tab = self.tab
         has_id_col = "id" in self.headers
-        ids = frame["id"].tolist() if has_id_col else []
-        names = frame[tab.name_column].tolist()
+        ids = records["id"]
+        names = records[tab.name_column]
         if tab.key == "personnes" and not has_id_col:
-            names = [f"{p} {n}".strip() for p, n in zip(frame["prenom"].tolist(), names, strict=True)]
-        rows = frame[ROW].tolist()
+            names = [f"{p} {n}".strip() for p, n in zip(records["prenom"], names, strict=True)]
         out_ids: list[str] = []
         provisional: list[bool] = []
         seen: dict[str, tuple[str, int]] = {}
@@ -214,28 +215,26 @@ class _TabLoader:
                 seen[key] = (value, row)
             out_ids.append(value)
             provisional.append(made_up)
-        frame["id"] = pd.Series(out_ids, dtype="str")
-        frame[PROVISIONAL] = pd.Series(provisional, dtype="bool")
-        return frame
+        records["id"] = out_ids
+        return provisional
 
-    def _normalise_values(self, frame: pd.DataFrame) -> None:
+    def _normalise_values(self, records: dict[str, list], rows: list[int]) -> None:
         for col in self.tab.columns:
             if col.key not in self.headers:
                 continue
             if col.kind == "enum" and col.enum:
                 index = _ENUM_INDEX[col.enum]
-                values = frame[col.key].tolist()
                 out = []
-                for value, row in zip(values, frame[ROW].tolist(), strict=True):
+                for value, row in zip(records[col.key], rows, strict=True):
                     code = index.get(fold(value)) if value else ""
                     if code is None:
                         self.add("invalid_value", f"Valeur « {value} » inattendue dans « {self.headers[col.key]} », ligne {row}.",
                                  row=row, column=self.headers[col.key], value=value, suggestion=_enum_suggestion(col.enum, value))
                         code = value
                     out.append(code)
-                frame[col.key] = pd.Series(out, dtype="str")
+                records[col.key] = out
             elif col.kind == "email":
-                for value, row in zip(frame[col.key].tolist(), frame[ROW].tolist(), strict=True):
+                for value, row in zip(records[col.key], rows, strict=True):
                     if value and ("@" not in value or " " in value or "." not in value.rsplit("@", 1)[-1]):
                         self.add("invalid_value", f"Adresse e-mail « {value} » invalide, ligne {row}.", row=row,
                                  column=self.headers[col.key], value=value, severity="info",
