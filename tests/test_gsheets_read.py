@@ -28,7 +28,7 @@ def test_all_six_tabs_come_back_as_google_sent_them(standin):
     assert raw.missing == {}
     assert raw.available == list(CANVAS)
     query = standin.requests("values.batchGet")[0].query["ranges"]
-    assert query == ["enjeux", "besoins", "'données'", "applications", "personnes", "'rôles'"]
+    assert query == ["'enjeux'", "'besoins'", "'données'", "'applications'", "'personnes'", "'rôles'"]
 
 
 def test_unchanged_sheet_gives_the_same_version_and_an_edit_changes_it(standin):
@@ -120,3 +120,16 @@ def test_source_description_names_the_sheet_but_no_secret(standin):
     source = make_source(standin)
     raw = source.read(WANTED)
     assert "Canevas Systémique" in raw.source and standin.store.default_id in raw.source
+
+
+def test_crmcanvas_check_reads_a_google_sheet_url(standin, monkeypatch, tmp_path, capsys):
+    from crmcanvas import cli
+
+    monkeypatch.chdir(tmp_path)  # no .streamlit/secrets.toml here: the stand-in needs no credentials
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    monkeypatch.setenv("CRMCANVAS_SHEETS_ENDPOINT", standin.endpoint)
+    code = cli.main(["check", standin.url()])
+    out = capsys.readouterr().out
+    assert code in (0, 1) and "Google Sheet « Canevas Systémique »" in out and "besoins 3" in out
+    assert [r.kind for r in standin.log] == ["metadata", "values.batchGet"]

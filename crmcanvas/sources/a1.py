@@ -47,6 +47,11 @@ def quote_title(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
+def quoted(title: str) -> str:
+    """The sheet name always quoted, the safe form to send (``'besoins'``, ``'l''équipe'``)."""
+    return "'" + title.replace("'", "''") + "'"
+
+
 @dataclass(frozen=True)
 class Cells:
     """A rectangle in 1-based inclusive coordinates; ``None`` means open (to the grid's edge)."""

@@ -63,7 +63,7 @@ from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
 
 from crmcanvas.config import Settings
 from crmcanvas.ids import next_id, next_ids
-from crmcanvas.sources.a1 import A1Error, column_letters, parse_cells, parse_range, quote_title
+from crmcanvas.sources.a1 import A1Error, column_letters, parse_cells, parse_range, quoted
 from crmcanvas.sources.base import (
     AppendResult,
     CellChange,
@@ -396,7 +396,7 @@ class GoogleSheetSource:
         if not found:
             return {}
         keys = list(found)
-        ranges = [quote_title(found[k]) for k in keys]
+        ranges = [quoted(found[k]) for k in keys]
         answer = self._call("lecture de la feuille", lambda: self._http.values_batch_get(
             self.key, list(ranges), params={"majorDimension": "ROWS", "valueRenderOption": "FORMATTED_VALUE"}))
         value_ranges = answer.get("valueRanges") or []
@@ -408,8 +408,31 @@ class GoogleSheetSource:
 
     def _values(self, title: str) -> list[list[str]]:
         answer = self._call(f"lecture de l'onglet « {title} »", lambda: self._http.values_get(
-            self.key, quote_title(title), params={"majorDimension": "ROWS", "valueRenderOption": "FORMATTED_VALUE"}))
+            self.key, quoted(title), params={"majorDimension": "ROWS", "valueRenderOption": "FORMATTED_VALUE"}))
         return [[str(c) for c in row] for row in answer.get("values", [])]
+
+    def _locate(self, title: str, id_column: str | None, needed: Sequence[str]) -> tuple[int, list[str], dict[str, int], list[str]]:
+        """(header row 0-based, header, folded header -> column, ID column by sheet row - 1), reading as little as possible.
+
+        One request when the ID is in column A (the usual layout), two otherwise:
+        the whole tab is never downloaded to write one row.
+        """
+        q = quoted(title)
+        params = {"majorDimension": "ROWS", "valueRenderOption": "FORMATTED_VALUE"}
+        answer = self._call(f"lecture des en-têtes de « {title} »", lambda: self._http.values_batch_get(
+            self.key, [f"{q}!1:{HEADER_SCAN_ROWS}", f"{q}!A:A"], params=dict(params)))
+        value_ranges = answer.get("valueRanges") or [{}, {}]
+        top = [[str(c) for c in row] for row in value_ranges[0].get("values", [])]
+        h, columns = self._header(top, needed)
+        if id_column is None:
+            return h, top[h], columns, []
+        idc = self._column(columns, id_column, title)
+        column = value_ranges[1].get("values", [])
+        if idc:
+            letter = column_letters(idc + 1)
+            column = self._call(f"lecture des ID de « {title} »", lambda: self._http.values_get(
+                self.key, f"{q}!{letter}:{letter}", params=dict(params))).get("values", [])
+        return h, top[h], columns, [str(row[0]) if row else "" for row in column]
 
     def _filter_get(self, filters: list[dict[str, Any]]) -> list[dict[str, Any]]:
         url = f"{SPREADSHEETS_API_V4_BASE_URL}/{self.key}/values:batchGetByDataFilter"
@@ -492,22 +515,20 @@ class GoogleSheetSource:
         """Append one row (RAW, INSERT_ROWS); with id_column + id_prefix, the next free ID at write time."""
         with self._write_lock:
             self._tab(title)
-            grid = self._values(title)
-            needed = [*values, *([id_column] if id_column else [])]
-            h, columns = self._header(grid, needed)
+            h, header, columns, ids = self._locate(title, id_column, [*values, *([id_column] if id_column else [])])
             row_id: str | None = None
             cells: dict[int, str] = {self._column(columns, name, title): clean(v) for name, v in values.items()}
             if id_column:
                 idc = self._column(columns, id_column, title)
                 if id_prefix and not cells.get(idc):
-                    row_id = next_id((r[idc] for r in grid[h + 1:] if idc < len(r)), id_prefix)
+                    row_id = next_id(ids[h + 1:], id_prefix)
                     cells[idc] = row_id
                 else:
                     row_id = cells.get(idc) or None
             width = max(cells) + 1 if cells else 0
             row = [cells.get(j, "") for j in range(width)]
-            last = column_letters(max(width, len(grid[h]) if grid else 1))
-            target = f"{quote_title(title)}!A{h + 1}:{last}"
+            last = column_letters(max(width, len(header), 1))
+            target = f"{quoted(title)}!A{h + 1}:{last}"
             answer = self._call(f"ajout d'une ligne dans « {title} »", lambda: self._http.values_append(
                 self.key, target,
                 params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS", "includeValuesInResponse": "false"},
@@ -528,10 +549,8 @@ class GoogleSheetSource:
         with self._write_lock:
             tab = self._tab(title)
             for _attempt in range(3):
-                grid = self._values(title)
-                h, columns = self._header(grid, needed)
-                idc = self._column(columns, id_column, title)
-                rows = [h + 2 + i for i, r in enumerate(grid[h + 1:]) if idc < len(r) and _norm_id(r[idc]) == want]
+                h, _, columns, ids = self._locate(title, id_column, needed)
+                rows = [i + 1 for i, cell in enumerate(ids) if i > h and _norm_id(cell) == want]
                 if not rows:
                     raise RowNotFound(f"Aucune ligne d'ID « {row_id} » dans l'onglet « {title} » : elle a peut-être été supprimée ou son ID changé.",
                                       suggestion="Actualisez le tableau de bord, puis refaites la modification.")
@@ -539,9 +558,8 @@ class GoogleSheetSource:
                     raise SourceError(f"L'ID « {row_id} » apparaît sur plusieurs lignes ({', '.join(map(str, rows))}) de l'onglet « {title} » : "
                                       "impossible de savoir laquelle modifier.",
                                       suggestion="Corrigez le doublon dans la feuille, puis réessayez.")
-                self._check(title, row_id, grid[rows[0] - 1], columns, changes)  # fail fast: no pin, no write
                 self._pin(tab, {value: rows[0]})
-                matched = self._filter_get([{"a1Range": f"{quote_title(title)}!1:{HEADER_SCAN_ROWS}"}, self._lookup(value)])
+                matched = self._filter_get([{"a1Range": f"{quoted(title)}!1:{HEADER_SCAN_ROWS}"}, self._lookup(value)])
                 pinned = [m for m in matched if "developerMetadataLookup" in (m.get("dataFilters") or [{}])[0]]
                 head = [m for m in matched if m not in pinned]
                 if len(pinned) != 1 or not head:
@@ -582,7 +600,7 @@ class GoogleSheetSource:
             new_ids = next_ids(existing, id_prefix, len(empty))
             plan = {f"new:{new_id}": row for new_id, row in zip(new_ids, empty, strict=True)}
             self._pin(tab, plan)
-            matched = self._filter_get([{"a1Range": f"{quote_title(title)}!1:{HEADER_SCAN_ROWS}"}, *(self._lookup(v) for v in plan)])
+            matched = self._filter_get([{"a1Range": f"{quoted(title)}!1:{HEADER_SCAN_ROWS}"}, *(self._lookup(v) for v in plan)])
             head = next((m for m in matched if "a1Range" in (m.get("dataFilters") or [{}])[0]), None)
             header_rows = [[str(c) for c in r] for r in ((head or {}).get("valueRange") or {}).get("values", [])]
             h, columns = self._header(header_rows, [id_column])

@@ -547,7 +547,7 @@ class Store:
         """Apply every request or none (Google's batchUpdate is atomic)."""
         with self.lock:
             ss = self.spreadsheet(spreadsheet_id)
-            saved_sheets, saved_log = copy.deepcopy(ss.sheets), len(self.mutations)
+            saved, saved_log = self._snapshot(ss, body), len(self.mutations)
             replies = []
             try:
                 for i, request in enumerate(body.get("requests") or []):
@@ -562,10 +562,31 @@ class Store:
                     except ApiError as exc:
                         raise ApiError(exc.code, f"Invalid requests[{i}].{kind}: {exc.message}", exc.status) from None
             except Exception:
-                ss.sheets = saved_sheets
+                self._restore(ss, saved)
                 del self.mutations[saved_log:]
                 raise
             return {"spreadsheetId": ss.spreadsheet_id, "replies": replies}
+
+    @staticmethod
+    def _snapshot(ss: Spreadsheet, body: Mapping[str, Any]) -> tuple[Any, ...]:
+        """What structural requests can change (cheap: no cell copies unless columns may be cut)."""
+        cuts = any("columnCount" in str(r.get("updateSheetProperties", {}).get("fields", "")) for r in body.get("requests") or [])
+        return (list(ss.sheets), [
+            (sheet, sheet.title, sheet.column_count, list(sheet.rows), [list(r.meta) for r in sheet.rows],
+             [list(r.cells) for r in sheet.rows] if cuts else None)
+            for sheet in ss.sheets
+        ])
+
+    @staticmethod
+    def _restore(ss: Spreadsheet, saved: tuple[Any, ...]) -> None:
+        sheets, states = saved
+        ss.sheets = sheets
+        for sheet, title, columns, rows, metas, cells in states:
+            sheet.title, sheet.column_count, sheet.rows = title, columns, rows
+            for i, row in enumerate(rows):
+                row.meta = metas[i]
+                if cells is not None:
+                    row.cells = cells[i]
 
     def _req_addSheet(self, actor: str, ss: Spreadsheet, params: Mapping[str, Any]) -> dict[str, Any]:
         props = params.get("properties") or {}

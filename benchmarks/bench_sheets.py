@@ -1,0 +1,112 @@
+"""Google Sheets source: requests per refresh and refresh time, ours vs the naive gspread pattern.
+
+Run: ``python benchmarks/bench_sheets.py [--needs 10000] [--repeat 5] [--rtt 0.15]``.
+Prints figures; asserts nothing. Everything runs against the local stand-in
+through the real gspread client, so requests are counted on the stand-in's
+request log and times are loopback times (plus, for the ``--rtt`` line, an
+added delay per request that stands for Google's round trip).
+
+The naive pattern is what most tutorials and st-gsheets-connection users do:
+``open_by_url`` then ``worksheet(name).get_all_records()`` for each tab.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+
+import gspread
+
+from crmcanvas.config import Settings
+from crmcanvas.demo import DEMO_TITLES, demo_grids
+from crmcanvas.pipeline import build_canvas
+from crmcanvas.sources.base import CellChange
+from crmcanvas.sources.google_auth import RoutedSession
+from crmcanvas.sources.gsheets import GoogleSheetSource
+from crmcanvas.standin import StandIn
+from crmcanvas.synthetic import synthetic_grids
+
+TITLES = dict(DEMO_TITLES)  # canonical key -> tab title
+
+
+def naive_refresh(client: gspread.Client, url: str) -> dict[str, list[dict]]:
+    """The tutorial way: open the spreadsheet, then each worksheet by name, then its records."""
+    sh = client.open_by_url(url)
+    return {key: sh.worksheet(title).get_all_records() for key, title in TITLES.items()}
+
+
+def timed(fn: Callable[[], object], repeat: int) -> float:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
+
+
+def bench(label: str, grids: dict[str, list[list[str]]], repeat: int, rtt: float) -> None:
+    tabs = {TITLES[key]: grid for key, grid in grids.items()}
+    with StandIn() as server:
+        server.add_spreadsheet(tabs, rows=max(1000, max(len(g) for g in tabs.values()) + 10))
+        settings = Settings(sheets_endpoint=server.endpoint)
+        source = GoogleSheetSource.from_settings(server.url(), settings, {}, environ={})
+        client = gspread.Client(None, session=RoutedSession(server.endpoint, settings.request_timeout))  # type: ignore[arg-type]
+
+        server.clear_log()
+        source.read(settings.tabs)
+        first = server.count()
+        server.clear_log()
+        source.read(settings.tabs)
+        ours = server.count()
+        server.clear_log()
+        naive_refresh(client, server.url())
+        naive = server.count()
+
+        ours_s = timed(lambda: source.read(settings.tabs), repeat)
+        pipeline_s = timed(lambda: build_canvas(source, settings), repeat)
+        naive_s = timed(lambda: naive_refresh(client, server.url()), repeat)
+
+        rows = sum(len(g) for g in grids.values())
+        print(f"\n{label} ({rows} rows in 6 tabs, {len(grids['besoins']) - 1} needs)")
+        print(f"  requests per refresh : ours {ours} (first open {first}: +1 metadata)   naive gspread {naive}")
+        print(f"  refresh, loopback    : ours {ours_s * 1000:7.1f} ms   naive {naive_s * 1000:7.1f} ms   "
+              f"(ours + load + links = whole canvas {pipeline_s * 1000:7.1f} ms)")
+
+        if rtt:
+            server.delay(rtt)
+            ours_rtt = timed(lambda: source.read(settings.tabs), 1)
+            naive_rtt = timed(lambda: naive_refresh(client, server.url()), 1)
+            server.clear_faults()
+            print(f"  refresh, +{rtt * 1000:.0f} ms/request: ours {ours_rtt * 1000:7.1f} ms   naive {naive_rtt * 1000:7.1f} ms")
+
+        server.clear_log()
+        start = time.perf_counter()
+        result = source.append_row(TITLES["besoins"], {"Besoin": "En tant que bénévole, je souhaite …", "Priorité": "Must"},
+                                   id_column="ID", id_prefix="B")
+        append_s = time.perf_counter() - start
+        append_n = server.count()
+        server.clear_log()
+        start = time.perf_counter()
+        source.update_cells(TITLES["besoins"], id_column="ID", row_id=result.row_id or "",
+                            changes=[CellChange("Priorité", "Must", "Should")])
+        update_s = time.perf_counter() - start
+        update_n = server.count()
+        print(f"  writes, loopback     : append {append_n} requests {append_s * 1000:6.1f} ms   "
+              f"update by ID {update_n} requests {update_s * 1000:6.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--needs", type=int, nargs="*", default=[10_000])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rtt", type=float, default=0.15, help="added delay per request for the round-trip line (0: skip)")
+    args = parser.parse_args()
+    bench("Demo canvas", demo_grids(), args.repeat, args.rtt)
+    for needs in args.needs:
+        bench(f"Synthetic canvas, {needs:,} needs".replace(",", " "), synthetic_grids(needs=needs), args.repeat, args.rtt)
+
+
+if __name__ == "__main__":
+    main()
