@@ -219,3 +219,10 @@ def test_the_private_key_never_appears_in_messages_logs_or_reprs(guarded, caplog
     for text in texts:  # ...and nothing anywhere holds the key or an access token
         assert secret not in text and secret[:40] not in text
         assert "ya29." not in text
+
+
+def test_an_xlsx_file_stored_in_drive_is_told_apart_from_a_google_sheet(standin):
+    standin.fail(400, message="This operation is not supported for this document")
+    with pytest.raises(SourceError) as caught:
+        make_source(standin).read(WANTED)
+    assert "fichier Excel" in caught.value.message and "Enregistrer au format Google Sheets" in caught.value.suggestion

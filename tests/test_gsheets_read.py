@@ -133,3 +133,9 @@ def test_crmcanvas_check_reads_a_google_sheet_url(standin, monkeypatch, tmp_path
     out = capsys.readouterr().out
     assert code in (0, 1) and "Google Sheet « Canevas Systémique »" in out and "besoins 3" in out
     assert [r.kind for r in standin.log] == ["metadata", "values.batchGet"]
+
+
+def test_it_is_a_canvas_source_like_the_workbook(standin):
+    from crmcanvas.sources.base import Source
+
+    assert isinstance(make_source(standin), Source)

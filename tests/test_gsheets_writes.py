@@ -178,3 +178,42 @@ def test_writing_reads_only_the_headers_and_the_id_column_even_when_ids_are_not_
         reads = [(r.kind, r.range or r.query.get("ranges")) for r in server.requests() if r.kind in {"values.get", "values.batchGet"}]
         assert reads[0] == ("values.batchGet", ["'besoins'!1:10", "'besoins'!A:A"])
         assert reads[1] == ("values.get", "'besoins'!C:C")  # never the whole tab
+
+
+def test_a_pin_removed_by_another_dashboard_mid_write_makes_us_look_again(standin):
+    source = make_source(standin)
+    removed = []
+
+    def other_dashboard(request):
+        if request.kind == "values.batchUpdateByDataFilter" and not removed:  # its own pin request drops every pin
+            for row in standin.sheet("besoins").rows:
+                row.meta.clear()
+            removed.append(True)
+
+    standin.on_request = other_dashboard
+    source.update_cells("besoins", id_column="ID", row_id="B003", changes=[CellChange("Lot", "Lot 2", "Lot 3")])
+    standin.on_request = None
+    assert standin.grid("besoins")[4][8] == "Lot 3"
+    assert standin.count("values.batchUpdateByDataFilter") == 2  # the first write matched no row, wrote nothing
+
+
+def test_writes_from_two_sessions_of_one_server_never_interleave(standin):
+    import threading
+
+    sources = [make_source(standin), make_source(standin)]  # e.g. two browser sessions, two source objects
+    jobs = [(sources[0], "B001", "Validé", "Livré"), (sources[1], "B002", "Nouveau", "Qualifié")]
+    barrier = threading.Barrier(len(jobs))
+
+    def run(source, row_id, old, new):
+        barrier.wait()
+        source.update_cells("besoins", id_column="ID", row_id=row_id, changes=[CellChange("Statut", old, new)])
+
+    threads = [threading.Thread(target=run, args=job) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [r[7] for r in standin.grid("besoins")[1:3]] == ["Livré", "Qualifié"]
+    kinds = [r.kind for r in standin.requests() if r.kind != "metadata"]
+    one_update = ["values.batchGet", "batchUpdate", "values.batchGetByDataFilter", "values.batchUpdateByDataFilter"]
+    assert kinds == one_update * 2  # one whole update, then the other
