@@ -72,9 +72,12 @@ def test_ranges_parse_like_google_reads_them():
     assert parse_cells("A:ZZ") == Cells(None, 1, None, 702)
     assert parse_cells("1:1") == Cells(1, None, 1, None)
     assert parse_cells("A5:C") == Cells(5, 1, None, 3)
-    for bad in ("'unterminated", "Sheet1!", "!A1", "A", "A0", "A1:2B", "'x'A1"):
+    for bad in ("'unterminated", "Sheet1!", "!A1", "'x'A1", "''!A1"):
         with pytest.raises(A1Error):
-            parse_range(bad) if "'" in bad or "!" in bad else parse_cells(bad)
+            parse_range(bad)
+    for bad in ("A", "7", "A0", "A1:2B", "R1C1"):
+        with pytest.raises(A1Error):
+            parse_cells(bad)
 
 
 # ---------------------------------------------------------------- reads
