@@ -61,3 +61,37 @@ def test_stakeholder_edit_appears_on_the_wall_without_reload(tmp_path):
             timeout=30_000,
         )
         page.screenshot(path=str(tmp_path / "live.png"), full_page=True)
+
+
+def test_google_sheet_live_path_through_the_stand_in(tmp_path):
+    """The real gspread client behind `streamlit run`, against the local Sheets API stand-in:
+    a stakeholder's edit shows up, an outage freezes the screen on the last good canvas, recovery clears it."""
+    from crmcanvas.demo import DEMO_TITLES, demo_grids
+    from crmcanvas.standin import StandIn
+
+    with StandIn() as sheets:
+        grids = demo_grids()
+        sheets.add_spreadsheet({DEMO_TITLES[k]: grid for k, grid in grids.items()})
+        env = {"CRMCANVAS_SOURCE": sheets.url(), "CRMCANVAS_SHEETS_ENDPOINT": sheets.endpoint,
+               "CRMCANVAS_REFRESH_SECONDS": "2", "CRMCANVAS_MAX_RETRIES": "0"}
+        with streamlit_server(tmp_path, env) as server, chromium_page() as page:
+            page.goto(server.url)
+            page.locator("[data-testid=stMetric]").first.wait_for(timeout=60_000)
+            assert metric_value(page, "Besoins") == "60", server.log()
+            assert sheets.count("values.batchGet") >= 1
+
+            sheets.append_row("besoins", ["B061", "En tant que donateur, je souhaite un reçu annuel afin de simplifier ma déclaration"])
+            page.wait_for_function(
+                """() => [...document.querySelectorAll('[data-testid=stMetric]')]
+                       .some(m => m.innerText.includes('Besoins') && m.innerText.includes('61'))""",
+                timeout=30_000,
+            )
+
+            sheets.fail(500, times=None)
+            page.get_by_text("Données figées depuis").first.wait_for(timeout=30_000)
+            assert metric_value(page, "Besoins") == "61"  # the last good canvas is still shown
+            page.screenshot(path=str(tmp_path / "stale.png"), full_page=True)
+
+            sheets.clear_faults()
+            page.get_by_text("Données figées depuis").first.wait_for(state="detached", timeout=30_000)
+            assert "private_key" not in server.log()

@@ -22,7 +22,7 @@ def source_banner(canvas: Canvas, feed_error: str | None = None, lang: str = "fr
     read_at = canvas.loaded_at.astimezone().strftime("%H:%M:%S")
     st.caption(f"{t('source', lang)} : **{canvas.source}** · {t('read_at', lang)} {read_at}")
     if canvas.stale_since is not None:
-        st.warning(t("stale", lang, age=_age(canvas.stale_since), error=feed_error or "?"), icon=":material/pause_circle:")
+        st.warning(t("stale", lang, age=_age(canvas.stale_since), error=(feed_error or "La source ne répond plus.").rstrip(".") + "."), icon=":material/pause_circle:")
     if canvas.source.startswith("Canevas de démonstration"):
         st.info(t("demo_hint", lang), icon=":material/lightbulb:")
 
