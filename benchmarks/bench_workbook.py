@@ -17,17 +17,11 @@ from pathlib import Path
 
 import openpyxl
 
+from crmcanvas.config import Settings
 from crmcanvas.sources.base import CellChange
 from crmcanvas.sources.workbook import WorkbookSource
 
-WANTED = {
-    "enjeux": "enjeux",
-    "besoins": "besoins",
-    "donnees": "données",
-    "applications": "applications",
-    "personnes": "personnes",
-    "roles": "rôles",
-}
+WANTED: dict[str, str] = dict(Settings().tabs)  # canonical key -> default sheet title
 
 
 def build(path: Path, needs: int) -> None:

@@ -21,17 +21,12 @@ from xml.sax.saxutils import escape
 import openpyxl
 from openpyxl.styles import Font, PatternFill
 
+from crmcanvas.config import Settings
+
 Rows = Sequence[Sequence[Any]]
 
 # The canonical tab key -> default sheet title, as the source is asked for it.
-WANTED: dict[str, str] = {
-    "enjeux": "enjeux",
-    "besoins": "besoins",
-    "donnees": "données",
-    "applications": "applications",
-    "personnes": "personnes",
-    "roles": "rôles",
-}
+WANTED: dict[str, str] = dict(Settings().tabs)  # canonical key -> default sheet title
 
 BESOINS_HEADER = ["ID", "Besoin", "Rôle", "Enjeux", "Priorité", "Statut", "Commentaire interne"]
 
