@@ -1,0 +1,111 @@
+"""Metrics on canvases where the right number is obvious, on the demo, and in the CLI report."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from crmcanvas.analysis import format_report_text, report
+from crmcanvas.config import Settings
+from crmcanvas.demo import demo_grids
+from crmcanvas.gaps import find_gaps
+from crmcanvas.metrics import METRIC_LABELS, MOSCOW_WEIGHTS, UNKNOWN_WEIGHT, compute_metrics, stake_coverage
+from tests.fixtures_analysis import canvas_of, clean_grids, tiny_grids
+
+SETTINGS = Settings(departments=["direction", "service client", "ventes"])
+
+
+def metrics_of(grids: dict) -> dict:
+    canvas = canvas_of(grids, SETTINGS)
+    return compute_metrics(canvas, find_gaps(canvas, SETTINGS))
+
+
+def test_tiny_canvas_metrics() -> None:
+    m = metrics_of(tiny_grids())
+    # 6 active needs (B7 rejected, B8 won't); 3 stakes; 3 objects; 4 roles.
+    assert m["besoins_actifs"] == 6 and m["besoins_exclus"] == 2
+    assert m["enjeux_couverts_pct"] == 66.7  # E1, E2 of 3
+    assert m["besoins_traces_pct"] == 83.3  # all but B5
+    assert m["besoins_qualifies_pct"] == 33.3  # B1, B2: role + priority + a defined data object
+    assert m["lexique_complet_pct"] == 33.3  # D1 only
+    assert m["roles_actifs_pct"] == 50.0  # R1, R2 of 4
+    assert m["roles_pourvus_pct"] == 50.0
+    assert m["references_non_resolues"] == 3  # trésorier, Legs, Mailchimp
+
+
+def test_a_clean_canvas_scores_full_marks() -> None:
+    m = metrics_of(clean_grids())
+    assert {k: m[k] for k in m if k.endswith("_pct")} == {
+        "enjeux_couverts_pct": 100.0, "besoins_traces_pct": 100.0, "besoins_qualifies_pct": 100.0,
+        "lexique_complet_pct": 100.0, "roles_actifs_pct": 100.0, "roles_pourvus_pct": 100.0,
+    }
+    assert m["references_non_resolues"] == 0
+
+
+def test_nothing_to_measure_is_not_zero_percent() -> None:
+    m = metrics_of({})
+    assert m["enjeux_couverts_pct"] is None and m["besoins_qualifies_pct"] is None
+    assert m["references_non_resolues"] == 0 and m["couverture_par_enjeu"] == []
+
+
+def test_per_stake_coverage_is_weighted_by_moscow() -> None:
+    assert MOSCOW_WEIGHTS == {"must": 4, "should": 2, "could": 1, "wont": 0} and UNKNOWN_WEIGHT == 1
+    coverage = stake_coverage(canvas_of(tiny_grids()))
+    rows = {r["id"]: r for r in coverage.to_dict(orient="records")}
+    # E1: B1 must (4) + B3 could (1) + B4 no priority (1); E2: B2 + B6 should (2 + 2); E3: only rejected/won't.
+    assert (rows["E1"]["must"], rows["E1"]["could"], rows["E1"]["sans_priorite"], rows["E1"]["score"]) == (1, 1, 1, 6)
+    assert (rows["E2"]["should"], rows["E2"]["besoins"], rows["E2"]["score"]) == (2, 2, 4)
+    assert (rows["E3"]["besoins"], rows["E3"]["score"]) == (0, 0)
+    assert [rows[e]["part_pct"] for e in ("E1", "E2", "E3")] == [60.0, 40.0, 0.0]
+    assert list(coverage["id"]) == ["E1", "E2", "E3"]  # sheet order
+
+
+def test_demo_metrics() -> None:
+    m = metrics_of(demo_grids())
+    assert m["besoins_actifs"] == 58 and m["besoins_exclus"] == 2  # B045 rejected, B014 won't
+    assert m["enjeux_couverts_pct"] == 87.5  # 7 of 8 (E07 has no need)
+    assert m["besoins_traces_pct"] == round(100 * 54 / 58, 1)  # B017, B048, B049, B050 are not traced
+    assert m["roles_actifs_pct"] == round(100 * 10 / 12, 1)  # R07, R12 spoke for no need
+    assert m["roles_pourvus_pct"] == round(100 * 11 / 12, 1)  # R06 is vacant
+    assert m["lexique_complet_pct"] == round(100 * 14 / 15, 1)  # D14 has no attributes
+    assert m["references_non_resolues"] == 5
+    e07 = next(r for r in m["couverture_par_enjeu"] if r["id"] == "E07")
+    assert e07["besoins"] == 0 and e07["score"] == 0
+
+
+def test_every_metric_is_documented_with_a_formula() -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "metrics.md").read_text(encoding="utf-8")
+    sections = dict(re.findall(r"^## `(\w+)`\n(.*?)(?=^## |\Z)", doc, flags=re.M | re.S))
+    for key in [*METRIC_LABELS, "couverture_par_enjeu"]:
+        assert key in sections, f"{key} is not documented in docs/metrics.md"
+        assert "Formule" in sections[key] and "Pourquoi" in sections[key], key
+
+
+def test_report_is_json_ready_and_has_metrics_and_gaps() -> None:
+    canvas = canvas_of(tiny_grids(), SETTINGS)
+    payload = report(canvas, SETTINGS)
+    assert set(payload) == {"metrics", "gaps"}
+    again = json.loads(json.dumps(payload, ensure_ascii=False))
+    assert again["gaps"]["besoins_sans_role"] == [{"id": "B3", "label": "Export des dons pour la comptabilité"}]
+    assert again["metrics"]["enjeux_couverts_pct"] == 66.7
+
+
+@pytest.fixture(scope="module")
+def text() -> str:
+    canvas = canvas_of(tiny_grids(), SETTINGS)
+    return format_report_text(report(canvas, SETTINGS))
+
+
+def test_text_report_prints_metrics_coverage_and_gaps_as_tables(text: str) -> None:
+    assert "INDICATEURS" in text and "COUVERTURE PAR ENJEU" in text and "TROUS DU CANEVAS" in text
+    assert re.search(r"Enjeux couverts par au moins un besoin\s+66,7 %", text)
+    assert re.search(r"^E1\s+Fidéliser les donateurs\s+1\s+0\s+1\s+1\s+3\s+6\s+60,0 %$", text, flags=re.M)
+    assert re.search(r"^Besoins sans rôle\s+1  B3$", text, flags=re.M)
+    assert "  Legs  Legs — cité par B5" in text
+
+
+def test_text_report_of_an_empty_report_is_empty() -> None:
+    assert format_report_text({"metrics": {}, "gaps": {}}) == ""
