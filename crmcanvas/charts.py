@@ -1,0 +1,244 @@
+"""Plotly figure builders: frames in, ``go.Figure`` out. No Streamlit, no I/O.
+
+Made to stay readable on a wall with 60 stakes or 1,000 needs: French labels,
+the Okabe-Ito colour-blind-safe palette, long labels cut with the full text on
+hover, heights that grow with the number of rows, and a figure that says
+« Aucune donnée » instead of failing when there is nothing to draw.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from crmcanvas.gaps import GAPS
+from crmcanvas.schema import ENUM_LABELS
+from crmcanvas.traceability import SankeyTable
+
+# Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = {
+    "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000", "grey": "#999999",
+}
+PALETTE = [OKABE_ITO[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "yellow", "black")]
+PRIORITY_COLOURS = {"must": OKABE_ITO["vermillion"], "should": OKABE_ITO["orange"], "could": OKABE_ITO["sky"],
+                    "wont": OKABE_ITO["grey"], "sans_priorite": "#CCCCCC"}
+PRIORITY_NAMES = {"must": "Must", "should": "Should", "could": "Could", "wont": "Won't", "sans_priorite": "Non renseignée"}
+LABEL_WIDTH = 42
+ROW_HEIGHT = 26
+FONT = dict(family="Inter, Segoe UI, Arial, sans-serif", size=14)
+
+
+def truncate(text: object, width: int = LABEL_WIDTH) -> str:
+    """A label that fits: whitespace collapsed, cut with « … » past ``width`` characters."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _height(rows: int, per_row: int = ROW_HEIGHT, base: int = 140, minimum: int = 320) -> int:
+    return max(minimum, base + per_row * rows)
+
+
+def _layout(fig: go.Figure, title: str, height: int | None = None) -> go.Figure:
+    fig.update_layout(title=dict(text=title, x=0, xanchor="left"), font=FONT, template="plotly_white",
+                      margin=dict(l=10, r=10, t=60, b=10), separators=", ", hoverlabel=dict(namelength=-1))
+    if height:
+        fig.update_layout(height=height)
+    return fig
+
+
+def empty_figure(title: str = "", message: str = "Aucune donnée") -> go.Figure:
+    """A blank figure saying why it is blank (never an exception on an empty canvas)."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font=dict(size=20, color=OKABE_ITO["grey"]))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title, height=260)
+
+
+def coverage_bar(coverage: pd.DataFrame, title: str = "Couverture des enjeux par les besoins") -> go.Figure:
+    """Stacked horizontal bars: needs per stake by MoSCoW priority; stakes with no need flagged.
+
+    ``coverage`` is :func:`crmcanvas.metrics.stake_coverage` (id, label, must,
+    should, could, sans_priorite, besoins, score). Stakes keep sheet order, top down.
+    """
+    if coverage is None or coverage.empty:
+        return empty_figure(title)
+    names = [f"{rid} · {truncate(label)}" for rid, label in zip(coverage["id"], coverage["label"], strict=True)]
+    full = [f"{rid} · {label}" for rid, label in zip(coverage["id"], coverage["label"], strict=True)]
+    fig = go.Figure()
+    for key in ("must", "should", "could", "sans_priorite"):
+        fig.add_bar(
+            y=names, x=coverage[key], orientation="h", name=PRIORITY_NAMES[key], marker_color=PRIORITY_COLOURS[key],
+            customdata=list(zip(full, coverage["score"], coverage["besoins"], strict=True)),
+            hovertemplate="<b>%{customdata[0]}</b><br>" + PRIORITY_NAMES[key]
+            + " : %{x}<br>Besoins : %{customdata[2]} · score pondéré : %{customdata[1]}<extra></extra>",
+        )
+    for name, total in zip(names, coverage["besoins"], strict=True):
+        if int(total) == 0:
+            fig.add_annotation(x=0, y=name, text="⚠ aucun besoin", showarrow=False, xanchor="left", xshift=4,
+                               font=dict(color=OKABE_ITO["vermillion"]))
+    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1, xanchor="right",
+                                                   title_text="Priorité", traceorder="normal"))
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
+    fig.update_xaxes(title_text="Nombre de besoins (hors rejetés)", rangemode="tozero")
+    return _layout(fig, title, _height(len(names)))
+
+
+def sankey_figure(table: SankeyTable, title: str = "Traçabilité : enjeux → besoins → données → applications") -> go.Figure:
+    """The Sankey of :func:`crmcanvas.traceability.sankey_table` (grouped needs, top-N + « Autres »)."""
+    if table is None or table.links.empty or table.nodes.empty:
+        return empty_figure(title)
+    nodes = table.nodes
+    index = {node: i for i, node in enumerate(nodes["node"])}
+    layer_colour = [OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["green"], OKABE_ITO["purple"]]
+    colours = []
+    for layer, kind in zip(nodes["layer"], nodes["kind"], strict=True):
+        colours.append(OKABE_ITO["vermillion"] if kind == "none" else OKABE_ITO["grey"] if kind == "other" else layer_colour[int(layer) % 4])
+    links = table.links.loc[table.links["source"].isin(index) & table.links["target"].isin(index)]
+    link_colour = ["rgba(213, 94, 0, 0.35)" if s.endswith(":∅") or t.endswith(":∅") else "rgba(120, 120, 120, 0.25)"
+                   for s, t in zip(links["source"], links["target"], strict=True)]
+    per_layer = int(nodes["layer"].value_counts().max())
+    pad, margins = 12, 70
+    x, y, plot_height = _sankey_positions(nodes, links, _height(per_layer, per_row=34, base=120, minimum=420) - margins, pad)
+    height = plot_height + margins
+    fig = go.Figure(go.Sankey(
+        arrangement="snap",
+        node=dict(label=[truncate(label, 30) for label in nodes["label"]], customdata=list(nodes["label"]), color=colours,
+                  x=x, y=y, pad=pad, thickness=16, hovertemplate="<b>%{customdata}</b><br>%{value} lien(s)<extra></extra>"),
+        link=dict(source=[index[s] for s in links["source"]], target=[index[t] for t in links["target"]],
+                  value=links["value"].tolist(), color=link_colour,
+                  hovertemplate="%{source.customdata} → %{target.customdata}<br>%{value} lien(s) besoin<extra></extra>"),
+    ))
+    return _layout(fig, title, height)
+
+
+def _sankey_positions(nodes: pd.DataFrame, links: pd.DataFrame, plot_height: int, pad: int) -> tuple[list[float], list[float], int]:
+    """Fixed columns (one per layer), the table's order top-down, and the plot height that fits them.
+
+    Without this, Plotly moves a sink such as « Sans donnée » to the last column
+    and reorders nodes by size. Plotly still sizes nodes with its own columns
+    (where sinks sit in the last one), so the pixels per link are computed its
+    way, and the plot grows until each of our columns fits without overlap.
+    """
+    inflow = links.groupby("target")["value"].sum()
+    outflow = links.groupby("source")["value"].sum()
+    size = [max(float(inflow.get(n, 0)), float(outflow.get(n, 0))) for n in nodes["node"]]
+    layer_of = [int(v) for v in nodes["layer"]]
+    last = max(max(layer_of), 1)
+    plotly_layer = [layer if n in outflow.index else last for n, layer in zip(nodes["node"], layer_of, strict=True)]
+
+    def columns(layers: list[int]) -> list[list[int]]:
+        return [[i for i, v in enumerate(layers) if v == layer] for layer in sorted(set(layers))]
+
+    ours, theirs = columns(layer_of), columns(plotly_layer)
+    height = plot_height
+    for _ in range(200):
+        per_link = min((height - pad * (len(c) - 1)) / max(sum(size[i] for i in c), 1.0) for c in theirs)
+        if all(sum(size[i] for i in c) * per_link + pad * (len(c) - 1) <= height for c in ours):
+            break
+        height += 20
+    x = [0.001 + 0.998 * layer / last for layer in layer_of]
+    y = [0.5] * len(nodes)
+    for c in ours:
+        top = 0.0
+        for i in c:
+            y[i] = min(0.999, max(0.001, (top + size[i] * per_link / 2) / height))
+            top += size[i] * per_link + pad
+    return x, y, height
+
+
+def matrix_heatmap(matrix: pd.DataFrame, row_labels: dict[str, str] | None = None, col_labels: dict[str, str] | None = None,
+                   title: str = "", value_names: dict[int, str] | None = None, max_tick_labels: int = 80) -> go.Figure:
+    """A traceability matrix as a heatmap (0 = light grey, links in blue). Tick labels hide past ``max_tick_labels`` columns.
+
+    ``value_names`` names the non-zero values for the hover (e.g. {1: "lié"} or
+    {2: "application maître", 1: "stocke l'objet"}).
+    """
+    if matrix is None or matrix.empty or matrix.shape[0] == 0 or matrix.shape[1] == 0:
+        return empty_figure(title)
+    row_labels, col_labels = row_labels or {}, col_labels or {}
+    value_names = value_names or {1: "lié"}
+    rows = [f"{r} · {truncate(row_labels.get(r, r), 30)}" for r in matrix.index]
+    cols = [str(c) for c in matrix.columns]
+    z = matrix.to_numpy()
+    top = max(1, int(z.max()))
+    text = [[value_names.get(int(v), "—") for v in line] for line in z]
+    hover = [[row_labels.get(r, r)] * len(cols) for r in matrix.index]
+    col_full = [col_labels.get(c, c) for c in matrix.columns]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=cols, y=rows, zmin=0, zmax=top, showscale=False, xgap=1, ygap=1, colorscale=_steps(top),
+        text=text, customdata=[[(h, cf) for h, cf in zip(line, col_full, strict=True)] for line in hover],
+        hovertemplate="<b>%{customdata[0]}</b><br>× %{x} · %{customdata[1]}<br>%{text}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", tickfont=dict(size=12))
+    fig.update_xaxes(side="top", showticklabels=len(cols) <= max_tick_labels, tickangle=-60, tickfont=dict(size=11))
+    if len(cols) <= 25 and col_labels:  # few columns: name them, not just their IDs
+        fig.update_xaxes(tickvals=cols, ticktext=[f"{c} · {truncate(col_labels.get(c, c), 18)}" if c in col_labels else c for c in cols])
+    if len(value_names) > 1:  # say which colour is which
+        key = "   ".join(f"<span style='color:{_STEP_COLOURS[min(v, len(_STEP_COLOURS) - 1)]}'>■</span> {name}"
+                         for v, name in sorted(value_names.items(), reverse=True))
+        fig.add_annotation(text=key, xref="paper", yref="paper", x=0, y=0, yshift=-8, xanchor="left", yanchor="top", showarrow=False)
+    named = len(cols) <= 25 and bool(col_labels)
+    fig = _layout(fig, title, _height(len(rows), per_row=20 if len(rows) > 30 else 26, base=260 if named else 160))
+    if len(value_names) > 1:
+        fig.update_layout(margin=dict(b=40))
+    return fig
+
+
+_STEP_COLOURS = ["#F2F2F2", OKABE_ITO["sky"], OKABE_ITO["blue"]]
+
+
+def _steps(top: int) -> list[list]:
+    """Discrete colours: 0 light grey, 1 sky blue, 2 (and more) dark blue; a 0/1 matrix is grey/dark blue."""
+    if top <= 1:
+        return [[0, _STEP_COLOURS[0]], [0.5, _STEP_COLOURS[0]], [0.5, _STEP_COLOURS[2]], [1, _STEP_COLOURS[2]]]
+    third = 1 / 3
+    return [[0, _STEP_COLOURS[0]], [third, _STEP_COLOURS[0]], [third, _STEP_COLOURS[1]], [2 * third, _STEP_COLOURS[1]],
+            [2 * third, _STEP_COLOURS[2]], [1, _STEP_COLOURS[2]]]
+
+
+def gap_counts_bar(gaps: dict[str, list[dict]], title: str = "Trous du canevas") -> go.Figure:
+    """One bar per gap (French name), vermillion when the gap has items, green when it is closed."""
+    if not gaps:
+        return empty_figure(title)
+    names = list(gaps)
+    counts = [len(gaps[n]) for n in names]
+    labels = [GAPS.get(n, (n, ""))[0] for n in names]
+    examples = [", ".join(i["id"] for i in gaps[n][:8]) + (" …" if len(gaps[n]) > 8 else "") for n in names]
+    fig = go.Figure(go.Bar(
+        y=[truncate(label, 48) for label in labels], x=counts, orientation="h", text=counts, textposition="outside",
+        marker_color=[OKABE_ITO["vermillion"] if c else OKABE_ITO["green"] for c in counts],
+        customdata=list(zip(labels, examples, strict=True)),
+        hovertemplate="<b>%{customdata[0]}</b><br>%{x} élément(s)<br>%{customdata[1]}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text="Nombre d'éléments", rangemode="tozero")
+    return _layout(fig, title, _height(len(names)))
+
+
+STATUS_ORDER = ("nouveau", "qualifie", "valide", "en_cours", "livre", "rejete")
+STATUS_COLOURS = dict(zip(STATUS_ORDER, (OKABE_ITO["sky"], OKABE_ITO["blue"], OKABE_ITO["green"], OKABE_ITO["orange"],
+                                         OKABE_ITO["purple"], OKABE_ITO["grey"]), strict=True))
+
+
+def priority_status_bar(needs: pd.DataFrame, title: str = "Besoins par priorité et par statut") -> go.Figure:
+    """Stacked bars: needs per MoSCoW priority (x), split by status (colour). All needs, rejected included."""
+    if needs is None or needs.empty:
+        return empty_figure(title)
+    priority = needs["priorite"].where(needs["priorite"].isin(("must", "should", "could", "wont")), "sans_priorite")
+    status = needs["statut"].where(needs["statut"] != "", "sans_statut")
+    counts = pd.crosstab(priority, status)
+    x_keys = [p for p in ("must", "should", "could", "wont", "sans_priorite") if p in counts.index]
+    extra = sorted(s for s in counts.columns if s not in STATUS_ORDER)
+    fig = go.Figure()
+    for i, s in enumerate([s for s in STATUS_ORDER if s in counts.columns] + extra):
+        name = ENUM_LABELS.get(s, "Non renseigné" if s == "sans_statut" else s)
+        fig.add_bar(x=[PRIORITY_NAMES[p] for p in x_keys], y=[int(counts.at[p, s]) for p in x_keys], name=truncate(name, 24),
+                    marker_color=STATUS_COLOURS.get(s, PALETTE[(i + 3) % len(PALETTE)] if s != "sans_statut" else "#CCCCCC"),
+                    hovertemplate="%{x} · " + name + " : %{y}<extra></extra>")
+    fig.update_layout(barmode="stack", legend=dict(title_text="Statut"))
+    fig.update_xaxes(title_text="Priorité (MoSCoW)")
+    fig.update_yaxes(title_text="Nombre de besoins")
+    return _layout(fig, title, 420)

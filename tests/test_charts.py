@@ -1,0 +1,135 @@
+"""Figure builders: the expected bars, nodes, links and cells; readable with many rows; never crash on empty data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from crmcanvas.charts import (
+    OKABE_ITO,
+    coverage_bar,
+    empty_figure,
+    gap_counts_bar,
+    matrix_heatmap,
+    priority_status_bar,
+    sankey_figure,
+    truncate,
+)
+from crmcanvas.config import Settings
+from crmcanvas.gaps import GAPS, find_gaps
+from crmcanvas.metrics import stake_coverage
+from crmcanvas.traceability import SankeyTable, matrix_donnees_applications, matrix_enjeux_besoins, sankey_table
+from tests.fixtures_analysis import canvas_of, tiny_grids
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return canvas_of(tiny_grids())
+
+
+def says_no_data(fig: go.Figure) -> bool:
+    return not fig.data and any(a.text == "Aucune donnée" for a in fig.layout.annotations)
+
+
+def test_long_labels_are_cut_with_an_ellipsis() -> None:
+    assert truncate("Court") == "Court"
+    cut = truncate("Émettre les reçus fiscaux sans erreur et à temps pour tous les donateurs", 30)
+    assert len(cut) == 30 and cut.endswith("…")
+
+
+def test_coverage_bar_stacks_priorities_per_stake_and_flags_orphans(tiny) -> None:
+    fig = coverage_bar(stake_coverage(tiny))
+    assert [t.name for t in fig.data] == ["Must", "Should", "Could", "Non renseignée"]
+    must = fig.data[0]
+    assert list(must.y) == ["E1 · Fidéliser les donateurs", "E2 · Recruter des bénévoles", "E3 · Mesurer l'impact"]
+    assert list(must.x) == [1, 0, 0] and list(fig.data[1].x) == [0, 2, 0]
+    assert must.customdata[0][0] == "E1 · Fidéliser les donateurs"  # full label on hover
+    flags = [a for a in fig.layout.annotations if "aucun besoin" in a.text]
+    assert [a.y for a in flags] == ["E3 · Mesurer l'impact"]
+    assert fig.layout.barmode == "stack" and "besoins" in fig.layout.xaxis.title.text
+
+
+def test_coverage_bar_grows_with_sixty_stakes_and_truncates_their_labels() -> None:
+    coverage = pd.DataFrame({
+        "id": [f"E{i:02d}" for i in range(1, 61)],
+        "label": [f"Enjeu stratégique numéro {i} dont l'intitulé est vraiment très long" for i in range(1, 61)],
+        "must": 1, "should": 0, "could": 0, "sans_priorite": 0, "besoins": 1, "score": 4, "part_pct": 1.7,
+    })
+    fig = coverage_bar(coverage)
+    assert fig.layout.height >= 60 * 20
+    assert all(len(label.split(" · ", 1)[1]) <= 42 and label.endswith("…") for label in fig.data[0].y)
+    assert "vraiment très long" in fig.data[0].customdata[0][0]
+
+
+def test_sankey_figure_has_the_table_nodes_and_links(tiny) -> None:
+    table = sankey_table(tiny)
+    fig = sankey_figure(table)
+    sankey = fig.data[0]
+    assert list(sankey.node.customdata) == list(table.nodes["label"])
+    assert len(sankey.link.value) == len(table.links) and sum(sankey.link.value) == table.links["value"].sum()
+    i = list(table.nodes["node"]).index("enjeux:∅")
+    assert sankey.node.color[i] == OKABE_ITO["vermillion"]  # "Sans enjeu" stands out
+    first = table.links.iloc[0]
+    assert sankey.node.customdata[sankey.link.source[0]] == table.nodes.set_index("node").loc[first["source"], "label"]
+
+
+def test_matrix_heatmap_has_one_cell_per_pair(tiny) -> None:
+    m = matrix_enjeux_besoins(tiny)
+    fig = matrix_heatmap(m, {"E1": "Fidéliser les donateurs"}, title="Enjeux × besoins")
+    heat = fig.data[0]
+    assert list(heat.x) == list(m.columns) and len(heat.y) == 3
+    assert heat.y[0] == "E1 · Fidéliser les donateurs"
+    assert [list(row) for row in heat.z] == m.to_numpy().tolist()
+    assert heat.text[0][0] == "lié" and heat.text[2][0] == "—"
+
+
+def test_matrix_heatmap_names_master_applications(tiny) -> None:
+    fig = matrix_heatmap(matrix_donnees_applications(tiny), value_names={2: "application maître", 1: "stocke l'objet"})
+    assert fig.data[0].text[0][0] == "application maître"
+
+
+def test_a_wide_matrix_hides_column_ticks_but_keeps_them_on_hover() -> None:
+    m = pd.DataFrame(0, index=[f"E{i}" for i in range(60)], columns=[f"B{i}" for i in range(1000)])
+    m.iloc[0, 0] = 1
+    fig = matrix_heatmap(m, col_labels={"B0": "Le premier besoin"})
+    assert fig.layout.xaxis.showticklabels is False
+    assert fig.data[0].customdata[0][0][1] == "Le premier besoin"
+    assert fig.layout.height >= 60 * 18
+
+
+def test_gap_counts_bar_names_each_gap_in_french(tiny) -> None:
+    gaps = find_gaps(tiny, Settings(departments=[]))  # no department expected: that gap is closed
+    fig = gap_counts_bar(gaps)
+    bar = fig.data[0]
+    assert len(bar.y) == len(GAPS) and list(bar.x) == [len(v) for v in gaps.values()]
+    assert bar.customdata[0][0] == "Enjeux servis par aucun besoin" and bar.customdata[0][1] == "E3"
+    assert bar.x[-1] == 0 and bar.marker.color[-1] == OKABE_ITO["green"]  # a closed gap is green
+    assert bar.marker.color[0] == OKABE_ITO["vermillion"]
+
+
+def test_priority_status_bar_counts_every_need(tiny) -> None:
+    fig = priority_status_bar(tiny.frames["besoins"])
+    by_status = {t.name: dict(zip(t.x, t.y, strict=True)) for t in fig.data}
+    assert by_status["Validé"] == {"Must": 1, "Should": 0, "Could": 0, "Won't": 0, "Non renseignée": 0}
+    assert by_status["Rejeté"]["Must"] == 1
+    assert sum(sum(v.values()) for v in by_status.values()) == 8
+
+
+@pytest.mark.parametrize("build", [
+    lambda: coverage_bar(pd.DataFrame()),
+    lambda: sankey_figure(SankeyTable(pd.DataFrame(), pd.DataFrame(), "priorite")),
+    lambda: matrix_heatmap(pd.DataFrame()),
+    lambda: gap_counts_bar({}),
+    lambda: priority_status_bar(pd.DataFrame()),
+    lambda: empty_figure("Titre"),
+])
+def test_empty_data_gives_a_figure_that_says_so(build) -> None:
+    assert says_no_data(build())
+
+
+def test_figures_from_an_empty_canvas_say_aucune_donnee() -> None:
+    canvas = canvas_of({})
+    assert says_no_data(sankey_figure(sankey_table(canvas)))
+    assert says_no_data(matrix_heatmap(matrix_enjeux_besoins(canvas)))
+    assert says_no_data(priority_status_bar(canvas.frames["besoins"]))
