@@ -18,6 +18,12 @@ def test_demo_dashboard_in_chromium(tmp_path):
         assert metric_value(page, "Erreurs") == "0"
         page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
 
+        page.get_by_role("link", name="Couverture et traçabilité").click()
+        page.get_by_text("Enjeux servis par aucun besoin (1)").first.wait_for(timeout=60_000)
+        page.locator(".js-plotly-plot .main-svg").nth(3).wait_for(timeout=30_000)  # bars, Sankey, gaps, matrix
+        assert metric_value(page, "Enjeux couverts") == "88 %"
+        page.screenshot(path=str(tmp_path / "coverage.png"), full_page=True)
+
         page.get_by_role("link", name="Qualité des données").click()
         page.get_by_text("Vouliez-vous dire « Donateur »").first.wait_for(timeout=30_000)
         assert page.get_by_text("Traceback").count() == 0

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-PAGES = ["app.py", "pages/quality.py", "pages/tabs.py"]
+PAGES = ["app.py", "pages/coverage.py", "pages/quality.py", "pages/tabs.py"]
 
 
 def run(page: str) -> AppTest:
@@ -70,3 +70,14 @@ def test_bad_setting_names_the_key(page, monkeypatch):
     monkeypatch.setenv("CRMCANVAS_REFRESH_SECONDS", "souvent")
     at = run(page)
     assert at.error and "refresh_seconds" in at.error[0].value
+
+
+def test_coverage_page_shows_the_sponsor_view():
+    at = run("pages/coverage.py")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Enjeux couverts"] == "88 %"  # 7 of the demo's 8 stakes are served
+    expanders = [e.label for e in at.expander]
+    assert "Enjeux servis par aucun besoin (1)" in expanders
+    assert any(label.startswith("Départements absents") for label in expanders)
+    at.selectbox[1].set_value("E07").run()
+    assert any("Aucun besoin ne sert cet enjeu" in w.value for w in at.warning)

@@ -11,6 +11,7 @@ import streamlit as st
 
 PAGES = (
     ("app.py", "Vue d'ensemble", ":material/dashboard:"),
+    ("pages/coverage.py", "Couverture et traçabilité", ":material/account_tree:"),
     ("pages/quality.py", "Qualité des données", ":material/health_and_safety:"),
     ("pages/tabs.py", "Onglets du canevas", ":material/table_view:"),
 )

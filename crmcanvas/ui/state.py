@@ -72,3 +72,27 @@ def feed_error() -> str | None:
     except (ConfigError, SourceError):
         return None
     return error.message if error else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _analysis(version: str, source: str, _canvas: Canvas, _settings: Settings):
+    from crmcanvas.analysis import analyze
+
+    return analyze(_canvas, _settings)
+
+
+def analysis(canvas: Canvas, cfg: Settings):
+    """The cross-reference analysis of this canvas version, computed once for every viewer."""
+    return _analysis(canvas.version, canvas.source, canvas, cfg)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _sankey(version: str, source: str, group_by: str, _canvas: Canvas):
+    from crmcanvas.traceability import sankey_table
+
+    return sankey_table(_canvas, group_by=group_by)
+
+
+def sankey(canvas: Canvas, group_by: str):
+    """The Sankey table for another grouping of needs, cached per canvas version."""
+    return _sankey(canvas.version, canvas.source, group_by, canvas)

@@ -78,3 +78,52 @@ def display_frame(canvas: Canvas, tab: str) -> pd.DataFrame:
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV that opens cleanly in French Excel: UTF-8 with BOM, semicolon separator."""
     return frame.to_csv(index=False, sep=";").encode("utf-8-sig")
+
+
+HEADLINE = (
+    ("enjeux_couverts_pct", "Enjeux couverts"),
+    ("besoins_traces_pct", "Besoins rattachés à un enjeu"),
+    ("besoins_qualifies_pct", "Besoins qualifiés"),
+    ("roles_actifs_pct", "Rôles qui se sont exprimés"),
+)
+
+
+def _pct(value: object) -> str:
+    return "—" if value is None else f"{float(value):.0f} %".replace(".", ",")
+
+
+def headline_metrics(metrics: dict) -> None:
+    """The four percentages a sponsor asks about first, big enough to read from the back of the room."""
+    for col, (key, label) in zip(st.columns(len(HEADLINE)), HEADLINE, strict=True):
+        col.metric(label, _pct(metrics.get(key)), border=True)
+
+
+DRILL_COLUMNS = {
+    "id": "ID", "besoin": "Besoin", "priorite": "Priorité", "statut": "Statut", "roles": "Rôles", "donnees": "Données",
+    "applications": "Applications", "objet": "Objet", "application_maitre": "Application maître", "besoins": "Besoins",
+    "application": "Application", "via": "Via", "role": "Rôle", "type": "Type",
+}
+
+
+def _french(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.rename(columns=DRILL_COLUMNS)
+
+
+def stake_drilldown_view(drill) -> None:
+    """One stake, its needs and what they touch (data, applications, roles)."""
+    stake = drill.stake
+    st.markdown(f"**{stake.get('id', '')} · {stake.get('enjeu', stake.get('label', ''))}**")
+    if drill.needs.empty:
+        st.warning("Aucun besoin ne sert cet enjeu pour l'instant.", icon=":material/report:")
+        return
+    st.dataframe(_french(drill.needs), hide_index=True, width="stretch",
+                 column_config={"Besoin": st.column_config.TextColumn(width="large")})
+    a, b, c = st.columns(3)
+    a.caption("Données touchées")
+    a.dataframe(_french(drill.data), hide_index=True, width="stretch")
+    b.caption("Applications")
+    b.dataframe(_french(drill.applications), hide_index=True, width="stretch")
+    c.caption("Rôles")
+    c.dataframe(_french(drill.roles), hide_index=True, width="stretch")
+    if drill.excluded:
+        st.caption("Besoins rejetés ou won't qui citent cet enjeu : " + ", ".join(drill.excluded))
