@@ -24,6 +24,7 @@ import pandas as pd
 from crmcanvas.canvas import ROW, Canvas
 from crmcanvas.config import Settings
 from crmcanvas.duplicates import DuplicatePair, find_near_duplicates
+from crmcanvas.facts import facts_of
 from crmcanvas.findings import Finding, finding
 from crmcanvas.gaps import GAPS, Item, active_needs, find_gaps
 from crmcanvas.metrics import METRIC_LABELS, compute_metrics, stake_coverage
@@ -45,13 +46,15 @@ class Analysis:
 def analyze(canvas: Canvas, settings: Settings | None = None, *, group_by: str = "priorite", top_n: int = 15) -> Analysis:
     """Gaps, metrics, coverage, matrices and the Sankey table of a loaded canvas."""
     settings = settings or Settings()
-    gaps = find_gaps(canvas, settings)
+    facts = facts_of(canvas)
+    gaps = find_gaps(canvas, settings, facts)
+    coverage = stake_coverage(canvas, facts)
     return Analysis(
         gaps=gaps,
-        metrics=compute_metrics(canvas, gaps),
-        coverage=stake_coverage(canvas),
-        matrices=all_matrices(canvas),
-        sankey=sankey_table(canvas, group_by=group_by, top_n=top_n),
+        metrics=compute_metrics(canvas, gaps, facts, coverage),
+        coverage=coverage,
+        matrices=all_matrices(canvas, facts),
+        sankey=sankey_table(canvas, group_by=group_by, top_n=top_n, facts=facts),
     )
 
 
@@ -83,8 +86,10 @@ def unparsed_story_findings(canvas: Canvas) -> list[Finding]:
 def near_duplicate_pairs(canvas: Canvas, settings: Settings | None = None) -> list[DuplicatePair]:
     """Pairs of active needs whose texts are almost the same (threshold from the settings)."""
     settings = settings or Settings()
-    needs = active_needs(canvas)
-    return find_near_duplicates(needs["id"].tolist(), needs["besoin"].tolist(), settings.near_duplicate_threshold)
+    needs = canvas.frames["besoins"]
+    active = set(active_needs(canvas)["id"])
+    pairs = [(rid, text) for rid, text in zip(needs["id"].tolist(), needs["besoin"].tolist(), strict=True) if rid in active]
+    return find_near_duplicates([p[0] for p in pairs], [p[1] for p in pairs], settings.near_duplicate_threshold)
 
 
 def near_duplicate_findings(canvas: Canvas, settings: Settings | None = None) -> list[Finding]:
@@ -110,8 +115,9 @@ def extra_findings(canvas: Canvas, settings: Settings) -> list[Finding]:
 
 def report(canvas: Canvas, settings: Settings) -> dict:
     """What `crmcanvas check --format json` adds: metrics and gaps."""
-    gaps = find_gaps(canvas, settings)
-    return {"metrics": compute_metrics(canvas, gaps), "gaps": gaps}
+    facts = facts_of(canvas)
+    gaps = find_gaps(canvas, settings, facts)
+    return {"metrics": compute_metrics(canvas, gaps, facts), "gaps": gaps}
 
 
 # ---------------------------------------------------------------- text output

@@ -9,13 +9,12 @@ edges, dangling references). Rejected needs (statut « Rejeté » or priorité
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 from rapidfuzz import fuzz, process
 
 from crmcanvas.canvas import Canvas
 from crmcanvas.config import Settings
+from crmcanvas.facts import Facts, facts_of
 from crmcanvas.text import id_key, name_key
 
 Item = dict[str, str]
@@ -51,36 +50,17 @@ def active_needs(canvas: Canvas) -> pd.DataFrame:
 
 
 def linked(canvas: Canvas, source_tab: str, relation: str, target_tab: str | None = None) -> pd.DataFrame:
-    """Resolved edges of one relation, as (source_id, target_id)."""
-    edges = canvas.edges
-    if edges.empty:
-        return pd.DataFrame({"source_id": pd.Series(dtype="str"), "target_id": pd.Series(dtype="str")})
-    mask = (edges["source_tab"] == source_tab) & (edges["relation"] == relation)
-    if target_tab is not None:
-        mask &= edges["target_tab"] == target_tab
-    return edges.loc[mask, ["source_id", "target_id"]]
+    """Resolved edges of one relation, as a (source_id, target_id) frame."""
+    pairs = facts_of(canvas).pairs(source_tab, relation, target_tab)
+    return pd.DataFrame({"source_id": pd.Series([p[0] for p in pairs], dtype="str"),
+                         "target_id": pd.Series([p[1] for p in pairs], dtype="str")})
 
 
-def _dangling(canvas: Canvas, relation: str | None = None, target_tab: str | None = None,
-              sources: tuple[str, ...] | None = None) -> pd.DataFrame:
-    d = canvas.dangling
-    if d is None or d.empty:
-        return pd.DataFrame(columns=["source_tab", "source_id", "relation", "target_tab", "ref"])
-    mask = pd.Series(True, index=d.index)
-    if relation is not None:
-        mask &= d["relation"] == relation
-    if target_tab is not None:
-        mask &= d["target_tab"] == target_tab
-    if sources is not None:
-        mask &= d["source_tab"].isin(sources)
-    return d.loc[mask]
-
-
-def _items(frame: pd.DataFrame, labels: dict[str, str], ids: object, suffix: dict[str, str] | None = None) -> list[Item]:
-    """Items in sheet order for the given IDs."""
-    wanted = set(ids)  # type: ignore[arg-type]
+def _items(order: list[str], labels: dict[str, str], wanted: object, suffix: dict[str, str] | None = None) -> list[Item]:
+    """Items in sheet order for the wanted IDs."""
+    wanted = wanted if isinstance(wanted, set | dict) else set(wanted)  # type: ignore[arg-type]
     out = []
-    for rid in frame["id"].tolist():
+    for rid in order:
         if rid in wanted:
             label = labels.get(rid, rid)
             if suffix and suffix.get(rid):
@@ -89,27 +69,28 @@ def _items(frame: pd.DataFrame, labels: dict[str, str], ids: object, suffix: dic
     return out
 
 
-def _missing_targets(canvas: Canvas, target_tab: str, sources: tuple[str, ...], cutoff: float) -> list[Item]:
+def _missing_targets(facts: Facts, target_tab: str, sources: tuple[str, ...], cutoff: float) -> list[Item]:
     """References to a tab that match nothing there and are not typos of an existing row.
 
     A close fuzzy match (« Donnateur » for « Donateur ») or an ID-shaped reference
     (« D99 ») is a broken reference, reported by the loader; what is left names
     something the canvas has never described.
     """
-    refs = _dangling(canvas, target_tab=target_tab, sources=sources)
-    if refs.empty:
+    refs = facts.unresolved(target_tab=target_tab, sources=sources)
+    if not refs:
         return []
-    choices = [name_key(v) for v in canvas.labels(target_tab).values()]
+    choices = [name_key(v) for v in facts.labels[target_tab].values()]
     cited: dict[str, tuple[str, list[str]]] = {}
-    for ref, source in zip(refs["ref"].tolist(), refs["source_id"].tolist(), strict=True):
-        if id_key(ref) is not None:
+    for ref in refs:
+        text, source = ref["ref"], ref["source_id"]
+        if id_key(text) is not None:
             continue
-        key = name_key(ref)
+        key = name_key(text)
         if key not in cited:
             if choices and process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff):
                 cited[key] = ("", [])  # a typo of an existing row
                 continue
-            cited[key] = (ref, [])
+            cited[key] = (text, [])
         if cited[key][0] and source not in cited[key][1]:
             cited[key][1].append(source)
     return [{"id": ref, "label": f"{ref} — cité par {', '.join(by)}"} for ref, by in cited.values() if ref]
@@ -120,85 +101,65 @@ def _department_present(wanted: str, present: list[set[str]]) -> bool:
     return bool(words) and any(words <= have for have in present)
 
 
-@dataclass(frozen=True)
-class _Links:
-    """The edge sets every gap needs, computed once."""
-
-    need_stakes: pd.DataFrame
-    need_roles: pd.DataFrame
-    need_data: pd.DataFrame
-    need_apps: pd.DataFrame
-    person_roles: pd.DataFrame
-    app_data: pd.DataFrame
-    data_master: pd.DataFrame
-    app_exchanges: pd.DataFrame
+def _targets(pairs: list[tuple[str, str]]) -> set[str]:
+    return {t for _, t in pairs}
 
 
-def _links(canvas: Canvas, active: set[str]) -> _Links:
-    def of_active(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame.loc[frame["source_id"].isin(active)]
-
-    return _Links(
-        need_stakes=of_active(linked(canvas, "besoins", "enjeu")),
-        need_roles=of_active(linked(canvas, "besoins", "role")),
-        need_data=of_active(linked(canvas, "besoins", "donnee")),
-        need_apps=of_active(linked(canvas, "besoins", "application")),
-        person_roles=linked(canvas, "personnes", "role"),
-        app_data=linked(canvas, "applications", "donnee"),
-        data_master=linked(canvas, "donnees", "application_maitre"),
-        app_exchanges=linked(canvas, "applications", "echange"),
-    )
+def _sources(pairs: list[tuple[str, str]]) -> set[str]:
+    return {s for s, _ in pairs}
 
 
-def find_gaps(canvas: Canvas, settings: Settings | None = None) -> dict[str, list[Item]]:
+def find_gaps(canvas: Canvas, settings: Settings | None = None, facts: Facts | None = None) -> dict[str, list[Item]]:
     """Every gap of :data:`GAPS`, in that order; an empty list when there is none."""
     settings = settings or Settings()
-    f = canvas.frames
-    stakes, data, apps, people, roles = f["enjeux"], f["donnees"], f["applications"], f["personnes"], f["roles"]
-    needs = active_needs(canvas)
-    active = set(needs["id"].tolist())
-    links = _links(canvas, active)
-    labels = {tab: canvas.labels(tab) for tab in ("enjeux", "besoins", "donnees", "applications", "personnes", "roles")}
-    need_labels = {rid: _short(text) for rid, text in labels["besoins"].items()}
+    f = facts or facts_of(canvas)
+    ids, labels, active = f.ids, f.labels, f.active_set
+    need_labels = {rid: _short(f.labels["besoins"].get(rid, rid)) for rid in f.active}
+    need_stakes = f.pairs("besoins", "enjeu", active_only=True)
+    need_roles = f.pairs("besoins", "role", active_only=True)
+    need_data = f.pairs("besoins", "donnee", active_only=True)
+    need_apps = f.pairs("besoins", "application", active_only=True)
+    person_roles = f.pairs("personnes", "role")
+    data_master = f.pairs("donnees", "application_maitre")
 
-    role_refs = _dangling(canvas, relation="role", sources=("besoins",))
-    unknown_role = set(role_refs["source_id"].tolist()) - set(links.need_roles["source_id"].tolist())
-    unknown_role &= active
-    used_data = set(links.need_data["target_id"]) | set(links.app_data["target_id"])
+    role_refs = [d for d in f.unresolved(relation="role", sources=("besoins",)) if d["source_id"] in active]
+    unknown_role = {d["source_id"] for d in role_refs} - _sources(need_roles)
+    data_refs = {d["source_id"] for d in f.unresolved(relation="donnee", sources=("besoins",))}
+    used_data = _targets(need_data) | _targets(f.pairs("applications", "donnee"))
     incomplete = {}
-    for rid, definition, attributes in zip(data["id"].tolist(), data["definition"].tolist(), data["attributs"].tolist(), strict=True):
+    for rid, definition, attributes in zip(ids["donnees"], f.column("donnees", "definition"), f.column("donnees", "attributs"), strict=True):
         missing = [what for what, value in (("sans définition", definition), ("sans attributs", attributes)) if not value.strip()]
         if missing:
             incomplete[rid] = ", ".join(missing)
     # An application is used when a need names it, a data object a need uses lives in it, or
     # another application exchanges with it.
-    used_apps = (set(links.need_apps["target_id"])
-                 | set(links.data_master.loc[links.data_master["source_id"].isin(set(links.need_data["target_id"])), "target_id"])
-                 | set(links.app_exchanges["target_id"]))
-    roles_without_need = set(roles["id"]) - set(links.need_roles["target_id"])
-    external = set(roles.loc[roles["type"] == "externe", "id"])
-    departments = [set(name_key(d).split()) for d in people["departement"].tolist() if d.strip()]
+    used_by_needs = _targets(need_data)
+    used_apps = (_targets(need_apps) | {app for obj, app in data_master if obj in used_by_needs}
+                 | _targets(f.pairs("applications", "echange")))
+    roles_without_need = set(ids["roles"]) - _targets(need_roles)
+    external = {rid for rid, kind in zip(ids["roles"], f.column("roles", "type"), strict=True) if kind == "externe"}
+    departments = [set(name_key(d).split()) for d in f.column("personnes", "departement") if d.strip()]
+    no_indicator = {rid for rid, value in zip(ids["enjeux"], f.column("enjeux", "indicateur"), strict=True) if not value.strip()}
 
     return {
-        "enjeux_sans_besoin": _items(stakes, labels["enjeux"], set(stakes["id"]) - set(links.need_stakes["target_id"])),
-        "enjeux_sans_indicateur": _items(stakes, labels["enjeux"], stakes.loc[stakes["indicateur"].str.strip() == "", "id"]),
-        "besoins_sans_enjeu": _items(needs, need_labels, active - set(links.need_stakes["source_id"])),
-        "besoins_sans_role": _items(needs, need_labels, active - set(links.need_roles["source_id"]) - set(role_refs["source_id"])),
-        "besoins_role_inconnu": _items(needs, {rid: f"rôle « {ref} » — {need_labels.get(rid, rid)}" for rid, ref
-                                               in zip(role_refs["source_id"], role_refs["ref"], strict=True)}, unknown_role),
+        "enjeux_sans_besoin": _items(ids["enjeux"], labels["enjeux"], set(ids["enjeux"]) - _targets(need_stakes)),
+        "enjeux_sans_indicateur": _items(ids["enjeux"], labels["enjeux"], no_indicator),
+        "besoins_sans_enjeu": _items(f.active, need_labels, active - _sources(need_stakes)),
+        "besoins_sans_role": _items(f.active, need_labels, active - _sources(need_roles) - {d["source_id"] for d in role_refs}),
+        "besoins_role_inconnu": _items(f.active, {d["source_id"]: f"rôle « {d['ref']} » — {need_labels.get(d['source_id'], '')}"
+                                                  for d in role_refs}, unknown_role),
         # A need citing only an undefined object is listed under objets_non_definis instead.
-        "besoins_sans_donnee": _items(needs, need_labels, active - set(links.need_data["source_id"])
-                                      - set(_dangling(canvas, relation="donnee", sources=("besoins",))["source_id"])),
-        "objets_non_definis": _missing_targets(canvas, "donnees", ("besoins", "applications"), settings.fuzzy_cutoff),
-        "objets_non_utilises": _items(data, labels["donnees"], set(data["id"]) - used_data),
-        "objets_incomplets": _items(data, labels["donnees"], incomplete, suffix=incomplete),
-        "objets_sans_application_maitre": _items(data, labels["donnees"], set(data["id"]) - set(links.data_master["source_id"])),
-        "applications_non_inventoriees": _missing_targets(canvas, "applications", ("besoins", "donnees", "applications"), settings.fuzzy_cutoff),
-        "applications_sans_besoin": _items(apps, labels["applications"], set(apps["id"]) - used_apps),
-        "roles_sans_personne": _items(roles, labels["roles"], set(roles["id"]) - set(links.person_roles["target_id"])),
-        "roles_sans_besoin": _items(roles, labels["roles"], roles_without_need),
-        "roles_externes_sans_besoin": _items(roles, labels["roles"], roles_without_need & external),
-        "personnes_sans_role": _items(people, labels["personnes"], set(people["id"]) - set(links.person_roles["source_id"])),
+        "besoins_sans_donnee": _items(f.active, need_labels, active - _sources(need_data) - data_refs),
+        "objets_non_definis": _missing_targets(f, "donnees", ("besoins", "applications"), settings.fuzzy_cutoff),
+        "objets_non_utilises": _items(ids["donnees"], labels["donnees"], set(ids["donnees"]) - used_data),
+        "objets_incomplets": _items(ids["donnees"], labels["donnees"], incomplete, suffix=incomplete),
+        "objets_sans_application_maitre": _items(ids["donnees"], labels["donnees"], set(ids["donnees"]) - _sources(data_master)),
+        "applications_non_inventoriees": _missing_targets(f, "applications", ("besoins", "donnees", "applications"), settings.fuzzy_cutoff),
+        "applications_sans_besoin": _items(ids["applications"], labels["applications"], set(ids["applications"]) - used_apps),
+        "roles_sans_personne": _items(ids["roles"], labels["roles"], set(ids["roles"]) - _targets(person_roles)),
+        "roles_sans_besoin": _items(ids["roles"], labels["roles"], roles_without_need),
+        "roles_externes_sans_besoin": _items(ids["roles"], labels["roles"], roles_without_need & external),
+        "personnes_sans_role": _items(ids["personnes"], labels["personnes"], set(ids["personnes"]) - _sources(person_roles)),
         "departements_absents": [{"id": d, "label": d[:1].upper() + d[1:]} for d in settings.departments
                                  if not _department_present(d, departments)],
     }

@@ -11,7 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from crmcanvas.canvas import Canvas
-from crmcanvas.gaps import Item, active_needs, linked
+from crmcanvas.facts import Facts, facts_of
+from crmcanvas.gaps import Item
 
 # MoSCoW weight of a need in a stake's coverage. An unset or unrecognised priority counts
 # like a "could": the need exists, but nobody said it matters.
@@ -40,45 +41,41 @@ def weight(priority: str) -> int:
     return MOSCOW_WEIGHTS.get(priority, UNKNOWN_WEIGHT)
 
 
-def stake_coverage(canvas: Canvas) -> pd.DataFrame:
+def stake_coverage(canvas: Canvas, facts: Facts | None = None) -> pd.DataFrame:
     """One row per stake, in sheet order: its active needs by priority and its weighted score.
 
     Columns: id, label, must, should, could, sans_priorite, besoins, score
     (sum of MoSCoW weights) and part_pct (the stake's share of all scores).
     """
-    stakes = canvas.frames["enjeux"]
-    labels = canvas.labels("enjeux")
-    needs = active_needs(canvas)
-    edges = linked(canvas, "besoins", "enjeu")
-    priority = dict(zip(needs["id"], needs["priorite"], strict=True))
-    edges = edges.loc[edges["source_id"].isin(priority)]
-    bucket = edges["source_id"].map(priority).where(lambda p: p.isin(("must", "should", "could")), "sans_priorite")
-    counts = pd.crosstab(edges["target_id"], bucket) if len(edges) else pd.DataFrame()
-    score = edges.assign(w=edges["source_id"].map(lambda rid: weight(priority[rid]))).groupby("target_id")["w"].sum()
-    rows = []
-    for rid in stakes["id"].tolist():
-        row: dict[str, object] = {"id": rid, "label": labels.get(rid, rid)}
-        for col in PRIORITY_COLUMNS:
-            row[col] = int(counts.at[rid, col]) if rid in counts.index and col in counts.columns else 0
-        row["besoins"] = sum(int(row[c]) for c in PRIORITY_COLUMNS)  # type: ignore[arg-type]
-        row["score"] = int(score.get(rid, 0))
-        rows.append(row)
-    frame = pd.DataFrame(rows, columns=["id", "label", *PRIORITY_COLUMNS, "besoins", "score"])
-    total = int(frame["score"].sum()) if len(frame) else 0
-    frame["part_pct"] = [pct(int(s), total) or 0.0 for s in frame["score"]]
-    return frame
+    f = facts or facts_of(canvas)
+    priority = dict(zip(f.ids["besoins"], f.column("besoins", "priorite"), strict=True))
+    rows = {rid: {"id": rid, "label": f.labels["enjeux"].get(rid, rid), **dict.fromkeys(PRIORITY_COLUMNS, 0), "besoins": 0, "score": 0}
+            for rid in f.ids["enjeux"]}
+    for need, stake in f.pairs("besoins", "enjeu", "enjeux", active_only=True):
+        row = rows.get(stake)
+        if row is None:
+            continue
+        p = priority.get(need, "")
+        row[p if p in ("must", "should", "could") else "sans_priorite"] += 1
+        row["besoins"] += 1
+        row["score"] += weight(p)
+    total = sum(r["score"] for r in rows.values())
+    for row in rows.values():
+        row["part_pct"] = pct(row["score"], total) or 0.0
+    columns = ["id", "label", *PRIORITY_COLUMNS, "besoins", "score", "part_pct"]
+    return pd.DataFrame(list(rows.values()), columns=columns).astype({c: "int64" for c in (*PRIORITY_COLUMNS, "besoins", "score")})
 
 
-def compute_metrics(canvas: Canvas, gaps: dict[str, list[Item]]) -> dict[str, object]:
+def compute_metrics(canvas: Canvas, gaps: dict[str, list[Item]], facts: Facts | None = None,
+                    coverage: pd.DataFrame | None = None) -> dict[str, object]:
     """The headline numbers, from the canvas and its gaps (see ``docs/metrics.md``)."""
-    f = canvas.frames
-    needs = active_needs(canvas)
-    n_needs, n_stakes, n_data, n_roles = len(needs), len(f["enjeux"]), len(f["donnees"]), len(f["roles"])
-    active = set(needs["id"])
-    has_role = set(linked(canvas, "besoins", "role")["source_id"]) & active
-    has_data = set(linked(canvas, "besoins", "donnee")["source_id"]) & active
-    has_priority = set(needs.loc[needs["priorite"].isin(("must", "should", "could")), "id"])
-    coverage = stake_coverage(canvas)
+    f = facts or facts_of(canvas)
+    n_needs, n_stakes, n_data, n_roles = len(f.active), len(f.ids["enjeux"]), len(f.ids["donnees"]), len(f.ids["roles"])
+    has_role = {s for s, _ in f.pairs("besoins", "role", active_only=True)}
+    has_data = {s for s, _ in f.pairs("besoins", "donnee", active_only=True)}
+    has_priority = {rid for rid, p in zip(f.ids["besoins"], f.column("besoins", "priorite"), strict=True)
+                    if p in ("must", "should", "could") and rid in f.active_set}
+    coverage = stake_coverage(canvas, f) if coverage is None else coverage
     return {
         "enjeux_couverts_pct": pct(n_stakes - len(gaps["enjeux_sans_besoin"]), n_stakes),
         "besoins_traces_pct": pct(n_needs - len(gaps["besoins_sans_enjeu"]), n_needs),
@@ -86,8 +83,8 @@ def compute_metrics(canvas: Canvas, gaps: dict[str, list[Item]]) -> dict[str, ob
         "lexique_complet_pct": pct(n_data - len(gaps["objets_incomplets"]), n_data),
         "roles_actifs_pct": pct(n_roles - len(gaps["roles_sans_besoin"]), n_roles),
         "roles_pourvus_pct": pct(n_roles - len(gaps["roles_sans_personne"]), n_roles),
-        "references_non_resolues": 0 if canvas.dangling is None else int(len(canvas.dangling)),
+        "references_non_resolues": len(f.dangling),
         "besoins_actifs": n_needs,
-        "besoins_exclus": len(f["besoins"]) - n_needs,
+        "besoins_exclus": len(f.ids["besoins"]) - n_needs,
         "couverture_par_enjeu": coverage.to_dict(orient="records"),
     }

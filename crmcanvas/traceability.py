@@ -9,49 +9,49 @@ are kept: an empty row is exactly the gap a sponsor must see.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from crmcanvas.canvas import Canvas
-from crmcanvas.gaps import active_needs, linked
+from crmcanvas.facts import Facts, facts_of
 from crmcanvas.schema import ENUM_LABELS
 
 MASTER, STORED = 2, 1  # données × applications: application maître / the application holds the object
 
 
-def _matrix(rows: list[str], cols: list[str], pairs: pd.DataFrame, value: int = 1) -> pd.DataFrame:
-    """rows × cols of 0/value from (row, col) pairs, in the given orders."""
-    pairs = pairs.loc[pairs["row"].isin(rows) & pairs["col"].isin(cols)].drop_duplicates()
-    out = pd.DataFrame(0, index=pd.Index(rows, dtype="str", name="id"), columns=pd.Index(cols, dtype="str"), dtype="int64")
-    if len(pairs):
-        hit = pd.crosstab(pairs["row"], pairs["col"]).clip(upper=1) * value
-        out.loc[hit.index, hit.columns] = hit.to_numpy()
-    return out
+def _matrix(rows: list[str], cols: list[str], pairs: list[tuple[str, str]], value: int = 1,
+            base: np.ndarray | None = None) -> pd.DataFrame:
+    """rows × cols of 0/value from (row, col) pairs, in the given orders (the higher value wins)."""
+    z = np.zeros((len(rows), len(cols)), dtype="int64") if base is None else base
+    ri, ci = {r: i for i, r in enumerate(rows)}, {c: j for j, c in enumerate(cols)}
+    hits = [(ri[r], ci[c]) for r, c in pairs if r in ri and c in ci]
+    if hits:
+        i, j = np.asarray(hits, dtype=np.int64).T
+        z[i, j] = np.maximum(z[i, j], value)
+    return pd.DataFrame(z, index=pd.Index(rows, dtype="str", name="id"), columns=pd.Index(cols, dtype="str"))
 
 
-def _pairs(frame: pd.DataFrame, row: str, col: str) -> pd.DataFrame:
-    return pd.DataFrame({"row": frame[row].to_numpy(), "col": frame[col].to_numpy()})
-
-
-def matrix_enjeux_besoins(canvas: Canvas) -> pd.DataFrame:
+def matrix_enjeux_besoins(canvas: Canvas, facts: Facts | None = None) -> pd.DataFrame:
     """Stakes (rows) × active needs (columns): 1 when the need serves the stake."""
-    edges = linked(canvas, "besoins", "enjeu")
-    return _matrix(canvas.frames["enjeux"]["id"].tolist(), active_needs(canvas)["id"].tolist(), _pairs(edges, "target_id", "source_id"))
+    f = facts or facts_of(canvas)
+    return _matrix(f.ids["enjeux"], f.active, [(t, s) for s, t in f.pairs("besoins", "enjeu", "enjeux")])
 
 
-def matrix_besoins_donnees(canvas: Canvas) -> pd.DataFrame:
+def matrix_besoins_donnees(canvas: Canvas, facts: Facts | None = None) -> pd.DataFrame:
     """Active needs (rows) × data objects (columns): 1 when the need uses the object."""
-    edges = linked(canvas, "besoins", "donnee")
-    return _matrix(active_needs(canvas)["id"].tolist(), canvas.frames["donnees"]["id"].tolist(), _pairs(edges, "source_id", "target_id"))
+    f = facts or facts_of(canvas)
+    return _matrix(f.active, f.ids["donnees"], f.pairs("besoins", "donnee", "donnees"))
 
 
-def matrix_donnees_applications(canvas: Canvas) -> pd.DataFrame:
+def matrix_donnees_applications(canvas: Canvas, facts: Facts | None = None) -> pd.DataFrame:
     """Data objects (rows) × applications (columns): 2 = application maître, 1 = the application holds it."""
-    rows, cols = canvas.frames["donnees"]["id"].tolist(), canvas.frames["applications"]["id"].tolist()
-    stored = _matrix(rows, cols, _pairs(linked(canvas, "applications", "donnee"), "target_id", "source_id"), STORED)
-    master = _matrix(rows, cols, _pairs(linked(canvas, "donnees", "application_maitre"), "source_id", "target_id"), MASTER)
-    return stored.where(stored > master, master)
+    f = facts or facts_of(canvas)
+    rows, cols = f.ids["donnees"], f.ids["applications"]
+    stored = _matrix(rows, cols, [(t, s) for s, t in f.pairs("applications", "donnee", "donnees")], STORED)
+    return _matrix(rows, cols, f.pairs("donnees", "application_maitre", "applications"), MASTER, base=stored.to_numpy().copy())
 
 
 MATRICES = {
@@ -61,8 +61,9 @@ MATRICES = {
 }
 
 
-def all_matrices(canvas: Canvas) -> dict[str, pd.DataFrame]:
-    return {name: build(canvas) for name, (_, _, _, build) in MATRICES.items()}
+def all_matrices(canvas: Canvas, facts: Facts | None = None) -> dict[str, pd.DataFrame]:
+    f = facts or facts_of(canvas)
+    return {name: build(canvas, f) for name, (_, _, _, build) in MATRICES.items()}
 
 
 # ---------------------------------------------------------------- Sankey
@@ -95,33 +96,35 @@ def _group_label(group_by: str, value: str) -> str:
     return ENUM_LABELS.get(value, value) if group_by in ("priorite", "statut", "type") else value
 
 
-def _top(flows: pd.Series, top_n: int) -> set[str]:
-    """The top_n IDs by flow (ties broken by sheet order, which the series keeps)."""
-    return set(flows.sort_values(ascending=False, kind="stable").index[:top_n])
+def _top(flows: Counter[str], order: list[str], top_n: int) -> set[str]:
+    """The top_n IDs by flow, ties broken by sheet order."""
+    rank = {rid: i for i, rid in enumerate(order)}
+    return set(sorted(flows, key=lambda rid: (-flows[rid], rank.get(rid, len(rank))))[:top_n])
 
 
-def sankey_table(canvas: Canvas, group_by: str = "priorite", top_n: int = 15) -> SankeyTable:
+def sankey_table(canvas: Canvas, group_by: str = "priorite", top_n: int = 15, facts: Facts | None = None) -> SankeyTable:
     """Enjeux → groups of needs → données → applications, at most ``top_n`` nodes per layer (+ « Autres »)."""
-    needs = active_needs(canvas)
-    group = {rid: _group_label(group_by, v) for rid, v in zip(needs["id"], needs[group_by], strict=True)}
-    active = set(group)
-    stake_edges = linked(canvas, "besoins", "enjeu")
-    stake_edges = stake_edges.loc[stake_edges["source_id"].isin(active)]
-    data_edges = linked(canvas, "besoins", "donnee")
-    data_edges = data_edges.loc[data_edges["source_id"].isin(active)]
-    master = linked(canvas, "donnees", "application_maitre")
+    f = facts or facts_of(canvas)
+    group = {rid: _group_label(group_by, v) for rid, v in zip(f.ids["besoins"], f.column("besoins", group_by), strict=True)
+             if rid in f.active_set}
+    stakes_of: dict[str, list[str]] = {rid: [] for rid in f.active}
+    for need, stake in f.pairs("besoins", "enjeu", "enjeux", active_only=True):
+        stakes_of[need].append(stake)
+    data_of: dict[str, list[str]] = {rid: [] for rid in f.active}
+    for need, obj in f.pairs("besoins", "donnee", "donnees", active_only=True):
+        data_of[need].append(obj)
+    masters: dict[str, list[str]] = {}
+    for obj, app in f.pairs("donnees", "application_maitre", "applications"):
+        masters.setdefault(obj, []).append(app)
 
-    # need -> stake, need -> data, data -> app; "" stands for none (IDs are never empty)
-    s = pd.concat([stake_edges, _unlinked(active - set(stake_edges["source_id"]))], ignore_index=True)
-    d = pd.concat([data_edges, _unlinked(active - set(data_edges["source_id"]))], ignore_index=True)
-    a = d.loc[d["target_id"] != ""].merge(master.rename(columns={"source_id": "target_id", "target_id": "app"}), on="target_id", how="left")
-    a["app"] = a["app"].fillna("")
-
-    labels = {tab: canvas.labels(tab) for tab in ("enjeux", "donnees", "applications")}
+    # need-level flows; "" stands for none (IDs are never empty)
+    s = [(stake, need) for need in f.active for stake in (stakes_of[need] or [""])]
+    d = [(need, obj) for need in f.active for obj in (data_of[need] or [""])]
+    a = [(obj, app) for _, obj in d if obj for app in (masters.get(obj) or [""])]
     keep = {
-        "enjeux": _top(s.loc[s["target_id"] != "", "target_id"].value_counts(sort=False), top_n),
-        "donnees": _top(d.loc[d["target_id"] != "", "target_id"].value_counts(sort=False), top_n),
-        "applications": _top(a.loc[a["app"] != "", "app"].value_counts(sort=False), top_n),
+        "enjeux": _top(Counter(t for t, _ in s if t), f.ids["enjeux"], top_n),
+        "donnees": _top(Counter(o for _, o in d if o), f.ids["donnees"], top_n),
+        "applications": _top(Counter(x for _, x in a if x), f.ids["applications"], top_n),
     }
 
     def node(tab: str, rid: str) -> str:
@@ -129,36 +132,29 @@ def sankey_table(canvas: Canvas, group_by: str = "priorite", top_n: int = 15) ->
             return f"{tab}:∅"
         return f"{tab}:{rid}" if rid in keep[tab] else f"{tab}:…"
 
-    links = pd.concat([
-        pd.DataFrame({"source": [node("enjeux", t) for t in s["target_id"]], "target": ["groupes:" + group[n] for n in s["source_id"]]}),
-        pd.DataFrame({"source": ["groupes:" + group[n] for n in d["source_id"]], "target": [node("donnees", t) for t in d["target_id"]]}),
-        pd.DataFrame({"source": [node("donnees", t) for t in a["target_id"]], "target": [node("applications", t) for t in a["app"]]}),
-        # Needs with no data flow on to the last column, so that every path reads left to right
-        # (Plotly would otherwise draw the « Sans donnée » sink in the applications column).
-        pd.DataFrame({"source": "donnees:∅", "target": NO_DATA_APP, "_": d.loc[d["target_id"] == "", "source_id"]})[["source", "target"]],
-    ], ignore_index=True)
-    links = links.groupby(["source", "target"], sort=False).size().rename("value").reset_index()
+    flows: Counter[tuple[str, str]] = Counter()
+    flows.update((node("enjeux", stake), "groupes:" + group[need]) for stake, need in s)
+    flows.update(("groupes:" + group[need], node("donnees", obj)) for need, obj in d)
+    flows.update((node("donnees", obj), node("applications", app)) for obj, app in a)
+    # Needs with no data flow on to the last column, so that every path reads left to right
+    # (Plotly would otherwise draw the « Sans donnée » sink in the applications column).
+    flows.update(("donnees:∅", NO_DATA_APP) for _, obj in d if not obj)
+    links = pd.DataFrame([(src, tgt, n) for (src, tgt), n in flows.items()], columns=["source", "target", "value"])
+    links["value"] = links["value"].astype("int64")
 
     rows = []
     used = set(links["source"]) | set(links["target"])
-    order = {"enjeux": canvas.frames["enjeux"]["id"].tolist(), "donnees": canvas.frames["donnees"]["id"].tolist(),
-             "applications": canvas.frames["applications"]["id"].tolist()}
     for layer, tab in enumerate(LAYERS):
         if tab == "groupes":
-            names = list(dict.fromkeys(group[n] for n in needs["id"]))
+            names = list(dict.fromkeys(group[n] for n in f.active))
             rows += [{"node": f"groupes:{g}", "label": g, "layer": layer, "kind": "item"} for g in sorted(names, key=_group_order(group_by))]
             continue
-        rows += [{"node": f"{tab}:{rid}", "label": labels[tab].get(rid, rid), "layer": layer, "kind": "item"} for rid in order[tab]]
+        rows += [{"node": f"{tab}:{rid}", "label": f.labels[tab].get(rid, rid), "layer": layer, "kind": "item"} for rid in f.ids[tab]]
         rows.append({"node": f"{tab}:…", "label": OTHER[tab], "layer": layer, "kind": "other"})
         rows.append({"node": f"{tab}:∅", "label": NONE[tab], "layer": layer, "kind": "none"})
     rows.append({"node": NO_DATA_APP, "label": "Sans donnée ni application", "layer": len(LAYERS) - 1, "kind": "none"})
-    nodes = pd.DataFrame(rows, columns=["node", "label", "layer", "kind"])
-    nodes = nodes.loc[nodes["node"].isin(used)].reset_index(drop=True)
-    return SankeyTable(nodes=nodes, links=links, group_by=group_by)
-
-
-def _unlinked(ids: set[str]) -> pd.DataFrame:
-    return pd.DataFrame({"source_id": pd.Series(sorted(ids), dtype="str"), "target_id": pd.Series([""] * len(ids), dtype="str")})
+    nodes = pd.DataFrame([r for r in rows if r["node"] in used], columns=["node", "label", "layer", "kind"])
+    return SankeyTable(nodes=nodes.reset_index(drop=True), links=links, group_by=group_by)
 
 
 def _group_order(group_by: str):
@@ -182,68 +178,63 @@ class StakeDrilldown:
     excluded: list[str]  # rejected / won't needs that name the stake
 
 
-def _names(edges: pd.DataFrame, labels: dict[str, str]) -> dict[str, str]:
+def _names(pairs: list[tuple[str, str]], labels: dict[str, str]) -> dict[str, str]:
     out: dict[str, list[str]] = {}
-    for src, tgt in zip(edges["source_id"], edges["target_id"], strict=True):
+    for src, tgt in pairs:
         out.setdefault(src, []).append(labels.get(tgt, tgt))
     return {k: ", ".join(v) for k, v in out.items()}
 
 
-def _from(edges: pd.DataFrame, ids: set[str]) -> pd.DataFrame:
-    return edges.loc[edges["source_id"].isin(ids)]
-
-
-def stake_drilldown(canvas: Canvas, stake_id: str) -> StakeDrilldown:
+def stake_drilldown(canvas: Canvas, stake_id: str, facts: Facts | None = None) -> StakeDrilldown:
     """The needs serving ``stake_id`` and what they touch. Raises KeyError for an unknown stake."""
+    f = facts or facts_of(canvas)
     stakes = canvas.frames["enjeux"]
     match = stakes.loc[stakes["id"] == stake_id]
     if match.empty:
         raise KeyError(stake_id)
-    stake = {k: str(v) for k, v in match.iloc[0].items() if not str(k).startswith("_")}
-    all_needs = canvas.frames["besoins"]
-    stake_edges = linked(canvas, "besoins", "enjeu")
-    naming = set(stake_edges.loc[stake_edges["target_id"] == stake_id, "source_id"])
-    needs = active_needs(canvas)
-    needs = needs.loc[needs["id"].isin(naming)]
-    ids = set(needs["id"])
-    excluded = [rid for rid in all_needs["id"] if rid in naming and rid not in ids]
+    stake = {str(k): str(v) for k, v in match.iloc[0].items() if not str(k).startswith("_")}
+    naming = {need for need, target in f.pairs("besoins", "enjeu", "enjeux") if target == stake_id}
+    needs = [rid for rid in f.active if rid in naming]
+    ids = set(needs)
+    excluded = [rid for rid in f.ids["besoins"] if rid in naming and rid not in ids]
 
-    labels = {tab: canvas.labels(tab) for tab in ("donnees", "applications", "roles")}
-    role_e, data_e, app_e = (_from(linked(canvas, "besoins", rel), ids) for rel in ("role", "donnee", "application"))
-    master = linked(canvas, "donnees", "application_maitre")
+    def of_needs(relation: str) -> list[tuple[str, str]]:
+        return [(s_, t) for s_, t in f.pairs("besoins", relation) if s_ in ids]
 
-    role_names, data_names, app_names = _names(role_e, labels["roles"]), _names(data_e, labels["donnees"]), _names(app_e, labels["applications"])
+    role_e, data_e, app_e = of_needs("role"), of_needs("donnee"), of_needs("application")
+    master = f.pairs("donnees", "application_maitre", "applications")
+    role_names, data_names, app_names = _names(role_e, f.labels["roles"]), _names(data_e, f.labels["donnees"]), _names(app_e, f.labels["applications"])
+    fields = {c: dict(zip(f.ids["besoins"], f.column("besoins", c), strict=True)) for c in ("besoin", "priorite", "statut")}
     need_rows = pd.DataFrame({
-        "id": needs["id"].to_numpy(), "besoin": needs["besoin"].to_numpy(),
-        "priorite": [ENUM_LABELS.get(p, p) for p in needs["priorite"]], "statut": [ENUM_LABELS.get(s, s) for s in needs["statut"]],
-        "roles": [role_names.get(r, "") for r in needs["id"]], "donnees": [data_names.get(r, "") for r in needs["id"]],
-        "applications": [app_names.get(r, "") for r in needs["id"]],
-    })
+        "id": needs, "besoin": [fields["besoin"][r] for r in needs],
+        "priorite": [ENUM_LABELS.get(fields["priorite"][r], fields["priorite"][r]) for r in needs],
+        "statut": [ENUM_LABELS.get(fields["statut"][r], fields["statut"][r]) for r in needs],
+        "roles": [role_names.get(r, "") for r in needs], "donnees": [data_names.get(r, "") for r in needs],
+        "applications": [app_names.get(r, "") for r in needs],
+    }, columns=["id", "besoin", "priorite", "statut", "roles", "donnees", "applications"])
 
-    data_counts = data_e["target_id"].value_counts()
-    masters = _names(master, labels["applications"])
-    data_frame = canvas.frames["donnees"]
+    data_counts = Counter(t for _, t in data_e)
+    masters = _names(master, f.labels["applications"])
     data_rows = pd.DataFrame([
-        {"id": rid, "objet": labels["donnees"].get(rid, rid), "application_maitre": masters.get(rid, ""), "besoins": int(data_counts[rid])}
-        for rid in data_frame["id"] if rid in data_counts.index
+        {"id": rid, "objet": f.labels["donnees"].get(rid, rid), "application_maitre": masters.get(rid, ""), "besoins": data_counts[rid]}
+        for rid in f.ids["donnees"] if rid in data_counts
     ], columns=["id", "objet", "application_maitre", "besoins"])
 
     via: dict[str, set[str]] = {}
-    for app in app_e["target_id"]:
+    for _, app in app_e:
         via.setdefault(app, set()).add("besoin")
-    for app in master.loc[master["source_id"].isin(set(data_e["target_id"])), "target_id"]:
-        via.setdefault(app, set()).add("donnée")
-    app_counts = app_e["target_id"].value_counts()
+    for obj, app in master:
+        if obj in data_counts:
+            via.setdefault(app, set()).add("donnée")
+    app_counts = Counter(t for _, t in app_e)
     app_rows = pd.DataFrame([
-        {"id": rid, "application": labels["applications"].get(rid, rid), "via": " + ".join(sorted(via[rid])),
-         "besoins": int(app_counts.get(rid, 0))}
-        for rid in canvas.frames["applications"]["id"] if rid in via
+        {"id": rid, "application": f.labels["applications"].get(rid, rid), "via": " + ".join(sorted(via[rid])), "besoins": app_counts[rid]}
+        for rid in f.ids["applications"] if rid in via
     ], columns=["id", "application", "via", "besoins"])
 
-    role_counts = role_e["target_id"].value_counts()
-    roles = canvas.frames["roles"]
+    role_counts = Counter(t for _, t in role_e)
     role_rows = pd.DataFrame([
-        {"id": rid, "role": labels["roles"].get(rid, rid), "type": ENUM_LABELS.get(kind, kind), "besoins": int(role_counts[rid])}
-        for rid, kind in zip(roles["id"], roles["type"], strict=True) if rid in role_counts.index
+        {"id": rid, "role": f.labels["roles"].get(rid, rid), "type": ENUM_LABELS.get(kind, kind), "besoins": role_counts[rid]}
+        for rid, kind in zip(f.ids["roles"], f.column("roles", "type"), strict=True) if rid in role_counts
     ], columns=["id", "role", "type", "besoins"])
     return StakeDrilldown(stake=stake, needs=need_rows, data=data_rows, applications=app_rows, roles=role_rows, excluded=excluded)
