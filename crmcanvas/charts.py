@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from crmcanvas.gaps import GAPS
 from crmcanvas.schema import ENUM_LABELS
-from crmcanvas.traceability import SankeyTable
+from crmcanvas.traceability import MATRICES, SankeyTable
 
 # Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = {
@@ -197,6 +197,19 @@ def _steps(top: int) -> list[list]:
     third = 1 / 3
     return [[0, _STEP_COLOURS[0]], [third, _STEP_COLOURS[0]], [third, _STEP_COLOURS[1]], [2 * third, _STEP_COLOURS[1]],
             [2 * third, _STEP_COLOURS[2]], [1, _STEP_COLOURS[2]]]
+
+
+MATRIX_VALUES = {"donnees_applications": {2: "application maître", 1: "stocke l'objet"}}
+
+
+def matrix_figure(name: str, matrix: pd.DataFrame, labels: dict[str, dict[str, str]]) -> go.Figure:
+    """One of :data:`crmcanvas.traceability.MATRICES` by name, titled and labelled.
+
+    ``labels`` maps tab -> id -> label (``{tab: canvas.labels(tab)}``; for needs,
+    their text).
+    """
+    title, rows, cols, _ = MATRICES[name]
+    return matrix_heatmap(matrix, labels.get(rows), labels.get(cols), title=title, value_names=MATRIX_VALUES.get(name))
 
 
 def gap_counts_bar(gaps: dict[str, list[dict]], title: str = "Trous du canevas") -> go.Figure:

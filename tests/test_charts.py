@@ -11,6 +11,7 @@ from crmcanvas.charts import (
     coverage_bar,
     empty_figure,
     gap_counts_bar,
+    matrix_figure,
     matrix_heatmap,
     priority_status_bar,
     sankey_figure,
@@ -87,6 +88,13 @@ def test_matrix_heatmap_has_one_cell_per_pair(tiny) -> None:
 def test_matrix_heatmap_names_master_applications(tiny) -> None:
     fig = matrix_heatmap(matrix_donnees_applications(tiny), value_names={2: "application maître", 1: "stocke l'objet"})
     assert fig.data[0].text[0][0] == "application maître"
+
+
+def test_matrix_figure_titles_and_labels_a_named_matrix(tiny) -> None:
+    labels = {tab: tiny.labels(tab) for tab in ("donnees", "applications")}
+    fig = matrix_figure("donnees_applications", matrix_donnees_applications(tiny), labels)
+    assert fig.layout.title.text == "Données × applications"
+    assert fig.data[0].y[0] == "D1 · Don" and "■" in fig.layout.annotations[0].text
 
 
 def test_a_wide_matrix_hides_column_ticks_but_keeps_them_on_hover() -> None:

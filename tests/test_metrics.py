@@ -109,3 +109,22 @@ def test_text_report_prints_metrics_coverage_and_gaps_as_tables(text: str) -> No
 
 def test_text_report_of_an_empty_report_is_empty() -> None:
     assert format_report_text({"metrics": {}, "gaps": {}}) == ""
+
+
+def test_check_json_on_the_demo_has_metrics_and_gaps(capsys) -> None:
+    from crmcanvas.cli import main
+
+    main(["check", "--format", "json"])  # no source configured: the demo canvas
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["metrics"]["enjeux_couverts_pct"] == 87.5
+    assert payload["gaps"]["enjeux_sans_besoin"] == [{"id": "E07", "label": "Mesurer l'impact auprès des bénéficiaires"}]
+    assert [f["value"] for f in payload["findings"] if f["code"] == "near_duplicate"] == ["B012 / B047"]
+
+
+def test_check_text_on_the_demo_prints_the_tables(capsys) -> None:
+    from crmcanvas.cli import main
+
+    main(["check"])
+    out = capsys.readouterr().out
+    assert "INDICATEURS" in out and "COUVERTURE PAR ENJEU" in out
+    assert re.search(r"^Applications qu'aucun besoin n'utilise\s+1  A15$", out, flags=re.M)
