@@ -65,7 +65,8 @@ _WANT = (
 )
 
 _STORY = re.compile(
-    rf"^{_INTRO}\s*:?\s*(?P<role>[^\n]+?)[\s,;:–—-]*(?:\b(?:et|and)\s+)?\b{_WANT}[\s:,]*(?P<rest>.*)$",
+    # The role ends on a letter and the separators after it are possessive: no quadratic backtracking on junk.
+    rf"^{_INTRO}\s*:?\s*(?P<role>[^\n]*?[^\s,;:–—-])[\s,;:–—-]*+(?:\b(?:et|and)\s+)?\b{_WANT}[\s:,]*(?P<rest>.*)$",
     _FLAGS,
 )
 
@@ -94,6 +95,7 @@ _ROLE_ARTICLE = re.compile(rf"^(?:un|une|le|la|les|des|du|de\s+la|l{_APOS}\s*|a|
 _WRAP = " \t\n\"“”«»„'’‘`´*[](){}<>"
 _TRIM = " \t\n,;:.!?–—-\"“”«»„'’‘`´"
 _SPACES = re.compile(r"\s+")
+_BLANKS = re.compile(r"[^\S\n]+")  # runs of spaces and tabs, not newlines
 MAX_ROLE_WORDS = 12
 
 
@@ -114,7 +116,8 @@ def _split_benefit(rest: str) -> tuple[str, str | None]:
 
 
 def _normalise(text: str) -> str:
-    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u200b", "").strip()
+    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u200b", "")
+    text = _BLANKS.sub(" ", text).strip()
     lead = _LEAD.match(text)
     return text[lead.end():] if lead else text
 

@@ -130,3 +130,12 @@ def test_text_that_is_not_a_story_gives_none(text: str) -> None:
 def test_a_story_with_nbsp_and_trailing_spaces_parses() -> None:
     story = parse_story("En tant que\u00a0commercial\u00a0, je souhaite voir mes leads  ")
     assert story == Story("commercial", "voir mes leads", None)
+
+
+@pytest.mark.parametrize("junk", [
+    "En tant que " + ", " * 3000 + "x",
+    "En tant que x" + " " * 3000 + "y",
+    "En tant que " + "commercial " * 500,
+])
+def test_a_pasted_junk_cell_is_not_a_story(junk: str) -> None:
+    assert parse_story(junk) is None
