@@ -1,24 +1,26 @@
 """Near-duplicate needs: the same need captured twice in two workshops.
 
 Comparing every pair of 10,000 needs is 50 million comparisons, far too slow
-for a dashboard that re-reads the sheet every few seconds. We only compare
-needs that share *rare* words, using prefix filtering (Bayardo et al., and the
-l-prefix scheme of AdaptJoin):
+for a dashboard that re-reads the sheet every few seconds. We only score pairs
+that *could* reach the threshold, found in three steps:
 
-- each text becomes a set of meaningful word stems (stop words removed, plural
-  removed, cut to ``STEM`` letters), ordered from rarest to most common;
-- two texts whose stem sets overlap with Jaccard >= ``MIN_JACCARD`` (true of
-  near-duplicates in practice: a typo or a reworded word changes one stem of
-  many) share at least two stems among the first ``len - ceil(J * len) + 2`` of
-  each, so texts are grouped by *pairs* of those stems — far more selective
-  than single words when a backlog repeats the same vocabulary;
-- texts of ``SHORT`` stems or fewer are grouped by each single stem, so one
-  typo in a two-word need does not hide it.
+1. Prefix filtering (Bayardo et al.; the l-prefix scheme of AdaptJoin). Each
+   text becomes a set of meaningful word stems (stop words and plural removed,
+   cut to ``STEM`` letters) ordered from rarest to most common. Two texts whose
+   stem sets have Jaccard >= ``MIN_JACCARD`` — true of near-duplicates in
+   practice: a typo or a reworded word changes one stem of many — share an
+   l-combination of their few rarest stems (l up to ``MAX_LEVEL``), so texts
+   are grouped by those combinations, which stay selective even when a backlog
+   repeats the same phrases. All the pairing is numpy.
+2. Two exact bounds on rapidfuzz's ratio discard most candidates: a length
+   bound and a character-count bound (the longest common subsequence cannot
+   exceed the characters both texts share).
+3. The survivors are scored in C with ``rapidfuzz.process.cpdist``: ratio, and
+   ratio on sorted words (reordered sentences).
 
-Each group is scored at once in C with ``rapidfuzz.process.cdist`` (ratio and
-token-sort ratio), so the cost follows the number of plausible pairs, not the
-square of the number of needs. The comparison ignores the story scaffolding
-("en tant que… je souhaite… de sorte que") that every story shares.
+The comparison ignores the story scaffolding ("en tant que… je souhaite… de
+sorte que") that every story shares. Known blind spot: two very short needs
+(one or two meaningful words) that differ by a typo in a word's first letters.
 """
 
 from __future__ import annotations
