@@ -41,17 +41,25 @@ def fold(text: object) -> str:
     return _NON_ALNUM.sub(" ", low).strip()
 
 
+# French feminine endings -> masculine, so "Chargée d'accueil" finds the role "Chargé d'accueil"
+# and "Trésorière" finds "Trésorier" (both sides of a comparison go through the same rules).
+_FEMININE = (("trice", "teur"), ("euse", "eur"), ("iere", "ier"), ("enne", "en"), ("ente", "ent"), ("ee", "e"))
+
+
 def _singular(word: str) -> str:
     if len(word) > 4 and word.endswith("aux"):
-        return word[:-3] + "al"
-    if len(word) > 3 and word[-1] in "sx":
-        return word[:-1]
+        word = word[:-3] + "al"
+    elif len(word) > 3 and word[-1] in "sx":
+        word = word[:-1]
+    for feminine, masculine in _FEMININE:
+        if len(word) > len(feminine) + 2 and word.endswith(feminine):
+            return word[: -len(feminine)] + masculine
     return word
 
 
 @lru_cache(maxsize=65536)
 def name_key(text: object) -> str:
-    """Key for matching names: folded and singular ("Donateurs" == "donateur")."""
+    """Key for matching names: folded, singular, masculine ("Donateurs" == "donateur", "Chargées" == "chargé")."""
     return " ".join(_singular(w) for w in fold(text).split())
 
 

@@ -35,8 +35,8 @@ if canvas is not None:
     st.subheader("Matrices de traçabilité")
     name = st.selectbox("Matrice", list(MATRICES), format_func=lambda k: MATRICES[k][0])
     _, rows, cols, _ = MATRICES[name]
-    st.plotly_chart(charts.matrix_heatmap(result.matrices[name], canvas.labels(rows), canvas.labels(cols),
-                                          title=MATRICES[name][0]), width="stretch")
+    labels = {tab: canvas.labels(tab) for tab in (rows, cols)}
+    st.plotly_chart(charts.matrix_figure(name, result.matrices[name], labels), width="stretch")
 
     st.subheader("Zoom sur un enjeu")
     stakes = canvas.labels("enjeux")

@@ -213,3 +213,14 @@ def test_random_garbage_never_raises(settings):
         for frame in canvas.frames.values():
             assert frame["id"].is_unique
         assert all(f.message for f in canvas.findings)
+
+
+def test_feminine_and_plural_role_names_match(settings):
+    grids = clean_grids()
+    grids["roles"].append(["R03", "Trésorier", "Interne"])
+    grids["besoins"][1][2] = "Chargée de collecte"
+    grids["besoins"][3][2] = "trésorière"
+    canvas = load_grids(grids, settings=settings)
+    roles = canvas.edges_of("role", "besoins").set_index("source_id")["target_id"].to_dict()
+    assert roles["B001"] == "R01" and roles["B003"] == "R03"
+    assert not [f for f in canvas.findings if f.code == "unresolved_reference"]
