@@ -81,6 +81,3 @@ class Canvas:
             e = e[e["target_tab"] == target_tab]
         return e
 
-
-def empty_edges() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="str") for c in EDGE_COLUMNS})

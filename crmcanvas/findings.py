@@ -24,9 +24,6 @@ CODES: dict[str, Severity] = {
     "no_id_column": "info",
     "story_unparsed": "info",
     "near_duplicate": "warning",
-    "unknown_column": "info",
-    "source_error": "error",
-    "stale": "warning",
 }
 
 

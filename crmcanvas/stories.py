@@ -149,6 +149,3 @@ def parse_story(text: str) -> Story | None:
         want = want[3:].strip()
     return Story(role=role, want=want, benefit=benefit)
 
-
-def is_story(text: str) -> bool:
-    return parse_story(text) is not None

@@ -12,7 +12,6 @@ import unicodedata
 from functools import lru_cache
 
 _INVISIBLE = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u200b": None, "\ufeff": None})
-_SPACES = re.compile(r"\s+")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _ID = re.compile(r"^([a-z]{1,4})\s*[-_./#]?\s*0*(\d{1,6})$")
 _REF_SPLIT = re.compile(r"[,;|\n\r]+")
@@ -84,6 +83,3 @@ def _split_refs(cell: str) -> tuple[str, ...]:
         return ()
     return tuple(part for part in (clean(p) for p in _REF_SPLIT.split(cell)) if part)
 
-
-def collapse_spaces(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
