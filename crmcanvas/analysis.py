@@ -29,6 +29,7 @@ from crmcanvas.findings import Finding, finding
 from crmcanvas.gaps import GAPS, Item, active_needs, find_gaps
 from crmcanvas.metrics import METRIC_LABELS, compute_metrics, stake_coverage
 from crmcanvas.stories import parse_story
+from crmcanvas.text import shorten
 from crmcanvas.traceability import SankeyTable, all_matrices, sankey_table
 
 STORY_FORM = "« En tant que [rôle], je souhaite [ceci] de sorte que [cela] »"
@@ -77,7 +78,7 @@ def unparsed_story_findings(canvas: Canvas) -> list[Finding]:
             "story_unparsed",
             f"Le besoin {rid} (ligne {row}) n'est pas écrit comme une user story"
             + (" : son rôle ne peut pas en être déduit." if no_role else "."),
-            tab=_title(canvas, "besoins"), row=int(row), column=header, value=_short(text, 80),
+            tab=_title(canvas, "besoins"), row=int(row), column=header, value=shorten(text, 80),
             suggestion=f"Reformulez-le {STORY_FORM}{hint}.",
         ))
     return out
@@ -123,11 +124,6 @@ def report(canvas: Canvas, settings: Settings) -> dict:
 # ---------------------------------------------------------------- text output
 
 
-def _short(text: str, width: int) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
 def _fmt(value: object) -> str:
     if value is None:
         return "—"
@@ -152,7 +148,7 @@ def format_report_text(report: dict) -> str:
                       f"{'ID':<8} {'Enjeu':<44} {'Must':>5} {'Should':>6} {'Could':>5} {'N.R.':>5} {'Total':>5} {'Score':>6} {'Part':>8}"]
             for row in coverage:
                 lines.append(
-                    f"{_short(row['id'], 8):<8} {_short(row['label'], 44):<44} {row['must']:>5} {row['should']:>6} {row['could']:>5} "
+                    f"{shorten(row['id'], 8):<8} {shorten(row['label'], 44):<44} {row['must']:>5} {row['should']:>6} {row['could']:>5} "
                     f"{row['sans_priorite']:>5} {row['besoins']:>5} {row['score']:>6} {_fmt(float(row['part_pct'])):>8}"
                 )
     if gaps:
@@ -161,14 +157,14 @@ def format_report_text(report: dict) -> str:
         for name, items in gaps.items():
             title = GAPS.get(name, (name, ""))[0]
             listed = ", ".join(item["id"] for item in items[:12]) + (" …" if len(items) > 12 else "")
-            lines.append(f"{_short(title, 52):<52} {len(items):>6}  {listed}")
+            lines.append(f"{shorten(title, 52):<52} {len(items):>6}  {listed}")
         for name, items in gaps.items():
             if not items:
                 continue
             title, todo = GAPS.get(name, (name, ""))
             lines += ["", f"{title} ({len(items)})"]
             width = min(24, max(len(item["id"]) for item in items))
-            lines += [f"  {_short(item['id'], width):<{width}}  {_short(item['label'], 108 - width)}" for item in items]
+            lines += [f"  {shorten(item['id'], width):<{width}}  {shorten(item['label'], 108 - width)}" for item in items]
             if todo:
                 lines += textwrap.wrap(todo, 110, initial_indent="  → ", subsequent_indent="    ")
     return "\n".join(lines)

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from crmcanvas.gaps import GAPS
 from crmcanvas.schema import ENUM_LABELS
+from crmcanvas.text import shorten
 from crmcanvas.traceability import MATRICES, SankeyTable
 
 # Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
@@ -27,12 +28,6 @@ PRIORITY_NAMES = {"must": "Must", "should": "Should", "could": "Could", "wont": 
 LABEL_WIDTH = 42
 ROW_HEIGHT = 26
 FONT = dict(family="Inter, Segoe UI, Arial, sans-serif", size=14)
-
-
-def truncate(text: object, width: int = LABEL_WIDTH) -> str:
-    """A label that fits: whitespace collapsed, cut with « … » past ``width`` characters."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _height(rows: int, per_row: int = ROW_HEIGHT, base: int = 140, minimum: int = 320) -> int:
@@ -65,7 +60,7 @@ def coverage_bar(coverage: pd.DataFrame, title: str = "Couverture des enjeux par
     """
     if coverage is None or coverage.empty:
         return empty_figure(title)
-    names = [f"{rid} · {truncate(label)}" for rid, label in zip(coverage["id"], coverage["label"], strict=True)]
+    names = [f"{rid} · {shorten(label, LABEL_WIDTH)}" for rid, label in zip(coverage["id"], coverage["label"], strict=True)]
     full = [f"{rid} · {label}" for rid, label in zip(coverage["id"], coverage["label"], strict=True)]
     fig = go.Figure()
     for key in ("must", "should", "could", "sans_priorite"):
@@ -105,7 +100,7 @@ def sankey_figure(table: SankeyTable, title: str = "Traçabilité : enjeux → b
     height = plot_height + margins
     fig = go.Figure(go.Sankey(
         arrangement="snap",
-        node=dict(label=[truncate(label, 30) for label in nodes["label"]], customdata=list(nodes["label"]), color=colours,
+        node=dict(label=[shorten(label, 30) for label in nodes["label"]], customdata=list(nodes["label"]), color=colours,
                   x=x, y=y, pad=pad, thickness=16, hovertemplate="<b>%{customdata}</b><br>%{value} lien(s)<extra></extra>"),
         link=dict(source=[index[s] for s in links["source"]], target=[index[t] for t in links["target"]],
                   value=links["value"].tolist(), color=link_colour,
@@ -160,7 +155,7 @@ def matrix_heatmap(matrix: pd.DataFrame, row_labels: dict[str, str] | None = Non
         return empty_figure(title)
     row_labels, col_labels = row_labels or {}, col_labels or {}
     value_names = value_names or {1: "lié"}
-    rows = [f"{r} · {truncate(row_labels.get(r, r), 30)}" for r in matrix.index]
+    rows = [f"{r} · {shorten(row_labels.get(r, r), 30)}" for r in matrix.index]
     cols = [str(c) for c in matrix.columns]
     z = matrix.to_numpy()
     top = max(1, int(z.max()))
@@ -175,7 +170,7 @@ def matrix_heatmap(matrix: pd.DataFrame, row_labels: dict[str, str] | None = Non
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=12))
     fig.update_xaxes(side="top", showticklabels=len(cols) <= max_tick_labels, tickangle=-60, tickfont=dict(size=11))
     if len(cols) <= 25 and col_labels:  # few columns: name them, not just their IDs
-        fig.update_xaxes(tickvals=cols, ticktext=[f"{c} · {truncate(col_labels.get(c, c), 18)}" if c in col_labels else c for c in cols])
+        fig.update_xaxes(tickvals=cols, ticktext=[f"{c} · {shorten(col_labels.get(c, c), 18)}" if c in col_labels else c for c in cols])
     if len(value_names) > 1:  # say which colour is which
         key = "   ".join(f"<span style='color:{_STEP_COLOURS[min(v, len(_STEP_COLOURS) - 1)]}'>■</span> {name}"
                          for v, name in sorted(value_names.items(), reverse=True))
@@ -221,7 +216,7 @@ def gap_counts_bar(gaps: dict[str, list[dict]], title: str = "Trous du canevas")
     labels = [GAPS.get(n, (n, ""))[0] for n in names]
     examples = [", ".join(i["id"] for i in gaps[n][:8]) + (" …" if len(gaps[n]) > 8 else "") for n in names]
     fig = go.Figure(go.Bar(
-        y=[truncate(label, 48) for label in labels], x=counts, orientation="h", text=counts, textposition="outside",
+        y=[shorten(label, 48) for label in labels], x=counts, orientation="h", text=counts, textposition="outside",
         marker_color=[OKABE_ITO["vermillion"] if c else OKABE_ITO["green"] for c in counts],
         customdata=list(zip(labels, examples, strict=True)),
         hovertemplate="<b>%{customdata[0]}</b><br>%{x} élément(s)<br>%{customdata[1]}<extra></extra>",
@@ -248,7 +243,7 @@ def priority_status_bar(needs: pd.DataFrame, title: str = "Besoins par priorité
     fig = go.Figure()
     for i, s in enumerate([s for s in STATUS_ORDER if s in counts.columns] + extra):
         name = ENUM_LABELS.get(s, "Non renseigné" if s == "sans_statut" else s)
-        fig.add_bar(x=[PRIORITY_NAMES[p] for p in x_keys], y=[int(counts.at[p, s]) for p in x_keys], name=truncate(name, 24),
+        fig.add_bar(x=[PRIORITY_NAMES[p] for p in x_keys], y=[int(counts.at[p, s]) for p in x_keys], name=shorten(name, 24),
                     marker_color=STATUS_COLOURS.get(s, PALETTE[(i + 3) % len(PALETTE)] if s != "sans_statut" else "#CCCCCC"),
                     hovertemplate="%{x} · " + name + " : %{y}<extra></extra>")
     fig.update_layout(barmode="stack", legend=dict(title_text="Statut"))

@@ -59,7 +59,7 @@ def format_check_text(canvas: Canvas, payload: dict) -> str:
                 lines.extend(textwrap.wrap(f.suggestion, 110, initial_indent=" " * 56 + "→ ", subsequent_indent=" " * 58))
     else:
         lines.append("Aucun constat : le canevas est propre.")
-    extra = analysis.format_report_text(payload) if hasattr(analysis, "format_report_text") else ""
+    extra = analysis.format_report_text(payload)
     if extra:
         lines += ["", extra]
     return "\n".join(lines)

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 from crmcanvas.canvas import Canvas
 from crmcanvas.config import Settings
 from crmcanvas.facts import Facts, facts_of
-from crmcanvas.text import id_key, name_key
+from crmcanvas.text import id_key, name_key, shorten
 
 Item = dict[str, str]
 
@@ -114,7 +114,7 @@ def find_gaps(canvas: Canvas, settings: Settings | None = None, facts: Facts | N
     settings = settings or Settings()
     f = facts or facts_of(canvas)
     ids, labels, active = f.ids, f.labels, f.active_set
-    need_labels = {rid: _short(f.labels["besoins"].get(rid, rid)) for rid in f.active}
+    need_labels = {rid: shorten(f.labels["besoins"].get(rid, rid), 90) for rid in f.active}
     need_stakes = f.pairs("besoins", "enjeu", active_only=True)
     need_roles = f.pairs("besoins", "role", active_only=True)
     need_data = f.pairs("besoins", "donnee", active_only=True)
@@ -168,7 +168,3 @@ def find_gaps(canvas: Canvas, settings: Settings | None = None, facts: Facts | N
 def gap_counts(gaps: dict[str, list[Item]]) -> dict[str, int]:
     return {name: len(items) for name, items in gaps.items()}
 
-
-def _short(text: str, width: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"

@@ -8,7 +8,6 @@ typo never silently drops a link.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -20,8 +19,6 @@ from crmcanvas.findings import Finding, finding
 from crmcanvas.schema import TABS
 from crmcanvas.stories import parse_story
 from crmcanvas.text import fold, id_key, name_key, split_refs
-
-_ARTICLES = re.compile(r"^(?:un|une|le|la|les|des|du|de la|l|a|an|the)\s+", re.IGNORECASE)
 
 
 @dataclass
@@ -119,10 +116,8 @@ class Resolver:
 
 
 def _role_from_story(text: str) -> str | None:
-    story = parse_story(text)
-    if not story or not story.role:
-        return None
-    return _ARTICLES.sub("", story.role.strip()).strip() or None
+    story = parse_story(text)  # the parser already drops articles ("un bénévole" -> "bénévole")
+    return story.role if story and story.role else None
 
 
 def link_canvas(canvas: Canvas, settings: Settings) -> None:

@@ -83,3 +83,9 @@ def _split_refs(cell: str) -> tuple[str, ...]:
         return ()
     return tuple(part for part in (clean(p) for p in _REF_SPLIT.split(cell)) if part)
 
+
+
+def shorten(text: object, width: int) -> str:
+    """A label that fits: whitespace collapsed, cut with « … » past ``width`` characters."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"

@@ -15,11 +15,11 @@ from crmcanvas.charts import (
     matrix_heatmap,
     priority_status_bar,
     sankey_figure,
-    truncate,
 )
 from crmcanvas.config import Settings
 from crmcanvas.gaps import GAPS, find_gaps
 from crmcanvas.metrics import stake_coverage
+from crmcanvas.text import shorten
 from crmcanvas.traceability import SankeyTable, matrix_donnees_applications, matrix_enjeux_besoins, sankey_table
 from tests.fixtures_analysis import canvas_of, tiny_grids
 
@@ -34,8 +34,8 @@ def says_no_data(fig: go.Figure) -> bool:
 
 
 def test_long_labels_are_cut_with_an_ellipsis() -> None:
-    assert truncate("Court") == "Court"
-    cut = truncate("Émettre les reçus fiscaux sans erreur et à temps pour tous les donateurs", 30)
+    assert shorten("Court", 30) == "Court"
+    cut = shorten("Émettre les reçus fiscaux sans erreur et à temps pour tous les donateurs", 30)
     assert len(cut) == 30 and cut.endswith("…")
 
 
