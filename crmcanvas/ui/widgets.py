@@ -10,6 +10,7 @@ import streamlit as st
 from crmcanvas.canvas import Canvas
 from crmcanvas.findings import sort_findings
 from crmcanvas.schema import TABS
+from crmcanvas.sources import DemoSource
 from crmcanvas.ui.messages import SEVERITY_LABELS, t
 
 
@@ -23,7 +24,7 @@ def source_banner(canvas: Canvas, feed_error: str | None = None, lang: str = "fr
     st.caption(f"{t('source', lang)} : **{canvas.source}** · {t('read_at', lang)} {read_at}")
     if canvas.stale_since is not None:
         st.warning(t("stale", lang, age=_age(canvas.stale_since), error=(feed_error or "La source ne répond plus.").rstrip(".") + "."), icon=":material/pause_circle:")
-    if canvas.source.startswith("Canevas de démonstration"):
+    if canvas.source == DemoSource.description:
         st.info(t("demo_hint", lang), icon=":material/lightbulb:")
 
 
