@@ -27,7 +27,7 @@ PRIORITY_COLOURS = {"must": OKABE_ITO["vermillion"], "should": OKABE_ITO["orange
 PRIORITY_NAMES = {"must": "Must", "should": "Should", "could": "Could", "wont": "Won't", "sans_priorite": "Non renseignée"}
 LABEL_WIDTH = 42
 ROW_HEIGHT = 26
-FONT = dict(family="Inter, Segoe UI, Arial, sans-serif", size=14)
+FONT = dict(family="Inter, Segoe UI, Arial, sans-serif", size=14, color="#1f1f1f")  # readable from the back of a room
 
 
 def _height(rows: int, per_row: int = ROW_HEIGHT, base: int = 140, minimum: int = 320) -> int:
@@ -216,7 +216,7 @@ def gap_counts_bar(gaps: dict[str, list[dict]], title: str = "Trous du canevas")
     labels = [GAPS.get(n, (n, ""))[0] for n in names]
     examples = [", ".join(i["id"] for i in gaps[n][:8]) + (" …" if len(gaps[n]) > 8 else "") for n in names]
     fig = go.Figure(go.Bar(
-        y=[shorten(label, 48) for label in labels], x=counts, orientation="h", text=counts, textposition="outside",
+        y=[shorten(label, 48) for label in labels], x=counts, orientation="h", text=counts, textposition="outside", cliponaxis=False,
         marker_color=[OKABE_ITO["vermillion"] if c else OKABE_ITO["green"] for c in counts],
         customdata=list(zip(labels, examples, strict=True)),
         hovertemplate="<b>%{customdata[0]}</b><br>%{x} élément(s)<br>%{customdata[1]}<extra></extra>",

@@ -14,16 +14,16 @@ if canvas is not None:
     result = state.analysis(canvas, cfg)
     widgets.headline_metrics(result.metrics)
 
-    st.plotly_chart(charts.coverage_bar(result.coverage), width="stretch")
+    widgets.chart(charts.coverage_bar(result.coverage))
 
     group_by = st.segmented_control("Regrouper les besoins par", list(GROUPINGS), default="priorite",
                                     format_func=GROUPINGS.get) or "priorite"
     sankey = result.sankey if group_by == result.sankey.group_by else state.sankey(canvas, group_by)
-    st.plotly_chart(charts.sankey_figure(sankey), width="stretch")
+    widgets.chart(charts.sankey_figure(sankey))
 
     st.subheader("Les trous du canevas")
     left, right = st.columns([2, 3])
-    left.plotly_chart(charts.gap_counts_bar(result.gaps), width="stretch")
+    widgets.chart(charts.gap_counts_bar(result.gaps), left)
     with right:
         for name, items in result.gaps.items():
             if items:
@@ -36,7 +36,7 @@ if canvas is not None:
     name = st.selectbox("Matrice", list(MATRICES), format_func=lambda k: MATRICES[k][0])
     _, rows, cols, _ = MATRICES[name]
     labels = {tab: canvas.labels(tab) for tab in (rows, cols)}
-    st.plotly_chart(charts.matrix_figure(name, result.matrices[name], labels), width="stretch")
+    widgets.chart(charts.matrix_figure(name, result.matrices[name], labels))
 
     st.subheader("Zoom sur un enjeu")
     stakes = canvas.labels("enjeux")

@@ -128,3 +128,8 @@ def stake_drilldown_view(drill) -> None:
     c.dataframe(_french(drill.roles), hide_index=True, width="stretch")
     if drill.excluded:
         st.caption("Besoins rejetés ou won't qui citent cet enjeu : " + ", ".join(drill.excluded))
+
+
+def chart(fig, container=st) -> None:
+    """Show a figure with its own fonts: Streamlit's chart theme would shrink and grey the labels."""
+    container.plotly_chart(fig, width="stretch", theme=None)
