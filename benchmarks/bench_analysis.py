@@ -30,11 +30,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import synthetic_grids  # noqa: E402
 
-from crmcanvas.analysis import analyze, extra_findings  # noqa: E402
-from crmcanvas.config import Settings  # noqa: E402
+from crmcanvas.analysis import analyze  # noqa: E402
+from crmcanvas.build.load import load_grids  # noqa: E402
+from crmcanvas.build.stories import parse_story  # noqa: E402
+from crmcanvas.build.whole_canvas import whole_canvas_findings  # noqa: E402
+from crmcanvas.core.config import Settings  # noqa: E402
 from crmcanvas.demo import demo_grids  # noqa: E402
-from crmcanvas.load import load_grids  # noqa: E402
-from crmcanvas.stories import parse_story  # noqa: E402
 
 
 def _time(fn, repeat: int, cold: bool) -> tuple[float, object]:
@@ -49,7 +50,7 @@ def _time(fn, repeat: int, cold: bool) -> tuple[float, object]:
 
 
 def _full(canvas, settings):
-    findings = extra_findings(canvas, settings)
+    findings = whole_canvas_findings(canvas, settings)
     return findings, analyze(canvas, settings)
 
 
@@ -57,7 +58,7 @@ def bench(name: str, grids: dict, settings: Settings, repeat: int) -> None:
     load_s, canvas = _time(lambda: load_grids(grids, settings=settings), 1, cold=True)
     steps = {
         "stories": lambda: [parse_story(t) for t in canvas.frames["besoins"]["besoin"]],
-        "near-dups": lambda: extra_findings(canvas, settings),
+        "near-dups": lambda: whole_canvas_findings(canvas, settings),
         "gaps+metrics+matrices+sankey": lambda: analyze(canvas, settings),
     }
     cold, (findings, result) = _time(lambda: _full(canvas, settings), repeat, cold=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import statistics
 import time
 
-from crmcanvas.config import Settings
-from crmcanvas.load import load_grids
-from crmcanvas.synthetic import synthetic_grids
+from crmcanvas.build.load import load_grids
+from crmcanvas.core.config import Settings
+from crmcanvas.demo.synthetic import synthetic_grids
 
 
 def best_of(fn, repeat: int) -> tuple[float, float]:

@@ -19,14 +19,14 @@ from collections.abc import Callable
 
 import gspread
 
-from crmcanvas.config import Settings
+from crmcanvas.build.pipeline import build_canvas
+from crmcanvas.core.config import Settings
 from crmcanvas.demo import DEMO_TITLES, demo_grids
-from crmcanvas.pipeline import build_canvas
+from crmcanvas.demo.synthetic import synthetic_grids
 from crmcanvas.sources.base import CellChange
 from crmcanvas.sources.google_auth import RoutedSession
 from crmcanvas.sources.gsheets import GoogleSheetSource
 from crmcanvas.standin import StandIn
-from crmcanvas.synthetic import synthetic_grids
 
 TITLES = dict(DEMO_TITLES)  # canonical key -> tab title
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import openpyxl
 
-from crmcanvas.config import Settings
+from crmcanvas.core.config import Settings
 from crmcanvas.sources.base import CellChange
 from crmcanvas.sources.workbook import WorkbookSource
 

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from crmcanvas import charts
-from crmcanvas.gaps import GAPS
-from crmcanvas.traceability import GROUPINGS, MATRICES, stake_drilldown
+from crmcanvas.analysis.gaps import GAPS
+from crmcanvas.analysis.traceability import GROUPINGS, MATRICES, stake_drilldown
+from crmcanvas.reports import charts
 from crmcanvas.ui import layout, state, widgets
 
 layout.page("Couverture et traçabilité")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from crmcanvas.schema import TABS
+from crmcanvas.core.schema import TABS
 from crmcanvas.ui import layout, state, widgets
 from crmcanvas.ui.messages import t
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crmcanvas.config import Settings
+from crmcanvas.core.config import Settings
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import copy
 
-from crmcanvas.canvas import Canvas
-from crmcanvas.config import Settings
-from crmcanvas.load import load_grids
+from crmcanvas.build.load import load_grids
+from crmcanvas.core.canvas import Canvas
+from crmcanvas.core.config import Settings
 
 Grid = list[list[str]]
 

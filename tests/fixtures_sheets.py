@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from crmcanvas.config import Settings
+from crmcanvas.core.config import Settings
 from crmcanvas.sources.gsheets import GoogleSheetSource
 from crmcanvas.standin import StandIn
 

@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 import openpyxl
 from openpyxl.styles import Font, PatternFill
 
-from crmcanvas.config import Settings
+from crmcanvas.core.config import Settings
 
 Rows = Sequence[Sequence[Any]]
 

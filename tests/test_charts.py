@@ -6,7 +6,17 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from crmcanvas.charts import (
+from crmcanvas.analysis.gaps import GAPS, find_gaps
+from crmcanvas.analysis.metrics import stake_coverage
+from crmcanvas.analysis.traceability import (
+    SankeyTable,
+    matrix_donnees_applications,
+    matrix_enjeux_besoins,
+    sankey_table,
+)
+from crmcanvas.core.config import Settings
+from crmcanvas.core.text import shorten
+from crmcanvas.reports.charts import (
     OKABE_ITO,
     coverage_bar,
     empty_figure,
@@ -16,11 +26,6 @@ from crmcanvas.charts import (
     priority_status_bar,
     sankey_figure,
 )
-from crmcanvas.config import Settings
-from crmcanvas.gaps import GAPS, find_gaps
-from crmcanvas.metrics import stake_coverage
-from crmcanvas.text import shorten
-from crmcanvas.traceability import SankeyTable, matrix_donnees_applications, matrix_enjeux_besoins, sankey_table
 from tests.fixtures_analysis import canvas_of, tiny_grids
 
 

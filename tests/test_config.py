@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crmcanvas.config import ConfigError, load_settings
+from crmcanvas.core.config import ConfigError, load_settings
 
 
 def write(tmp_path, text):

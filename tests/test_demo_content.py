@@ -13,8 +13,8 @@ from importlib.resources import files
 import pytest
 from openpyxl import load_workbook
 
+from crmcanvas.core.schema import TAB_KEYS, TABS
 from crmcanvas.demo import DEMO_COUNTS, DEMO_TITLES, demo_grids, write_demo_workbook
-from crmcanvas.schema import TAB_KEYS, TABS
 
 TARGETS = {"enjeux": 8, "besoins": 60, "donnees": 15, "applications": 15, "personnes": 25, "roles": 12}
 STORY = re.compile(r"^En tant qu(?:e\s+|['’]\s*)\S.*?,\s*(?:je\s|j['’])", re.IGNORECASE)

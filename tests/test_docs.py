@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from crmcanvas.cli import build_parser
-from crmcanvas.config import Settings, load_settings
+from crmcanvas.core.config import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -46,7 +46,7 @@ def test_shipped_config_file_is_valid(monkeypatch):
 
 
 def test_every_finding_code_named_in_readme_exists():
-    from crmcanvas.findings import CODES
+    from crmcanvas.core.findings import CODES
 
     paragraph = README.split("Ce qui cloche devient un **constat**", 1)[1].split("\n\n", 1)[0]
     named = set(re.findall(r"`([a-z]+_[a-z_]+)`", paragraph))

@@ -7,10 +7,10 @@ import random
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from crmcanvas.analysis import extra_findings, near_duplicate_findings
-from crmcanvas.config import Settings
+from crmcanvas.build.duplicates import DuplicatePair, comparable_text, find_near_duplicates
+from crmcanvas.build.whole_canvas import near_duplicate_findings, whole_canvas_findings
+from crmcanvas.core.config import Settings
 from crmcanvas.demo import demo_grids
-from crmcanvas.duplicates import DuplicatePair, comparable_text, find_near_duplicates
 from tests.fixtures_analysis import canvas_of, tiny_grids
 
 
@@ -86,7 +86,7 @@ def test_the_threshold_comes_from_the_settings() -> None:
 
 def test_unparsed_stories_are_infos_that_say_how_to_write_them() -> None:
     canvas = canvas_of(demo_grids())
-    infos = [f for f in extra_findings(canvas, Settings()) if f.code == "story_unparsed"]
+    infos = [f for f in whole_canvas_findings(canvas, Settings()) if f.code == "story_unparsed"]
     assert [f.row for f in infos] == [18, 24, 25, 59]  # B017, B023, B024, B058
     assert all(f.severity == "info" and "En tant que [rôle]" in f.suggestion for f in infos)
     # B023 has no role at all: the suggestion also points at the role column.

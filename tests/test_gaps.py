@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from crmcanvas.config import Settings
+from crmcanvas.analysis.gaps import GAP_NAMES, GAPS, find_gaps
+from crmcanvas.core.config import Settings
 from crmcanvas.demo import demo_grids
-from crmcanvas.gaps import GAP_NAMES, GAPS, find_gaps
 from tests.fixtures_analysis import canvas_of, clean_grids, ids, tiny_grids
 
 SETTINGS = Settings(departments=["direction", "service client", "ventes"])

@@ -8,9 +8,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from crmcanvas.config import Settings
+from crmcanvas.build.pipeline import build_canvas
+from crmcanvas.core.config import Settings
 from crmcanvas.demo import write_demo_workbook
-from crmcanvas.pipeline import build_canvas
 from crmcanvas.sources.gsheets import GoogleSheetSource
 from crmcanvas.sources.workbook import WorkbookSource
 from crmcanvas.standin import StandIn, load_xlsx

@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from crmcanvas.config import Settings
-from crmcanvas.live import CanvasFeed
+from crmcanvas.build.live import CanvasFeed
+from crmcanvas.core.config import Settings
 from crmcanvas.sources.base import SourceError
 from crmcanvas.sources.gsheets import GoogleSheetSource
 from crmcanvas.sources.retry import RetryPolicy

@@ -110,7 +110,7 @@ def test_spreadsheet_is_named_by_url_with_gid_or_by_bare_key(standin):
     assert parse_spreadsheet_spec(f"  {key} ") == (key, None)
     with pytest.raises(SourceError, match="ni une URL de Google Sheet"):
         parse_spreadsheet_spec("mon canevas.xlsx")
-    from crmcanvas.config import Settings
+    from crmcanvas.core.config import Settings
 
     source = GoogleSheetSource.from_settings(key, Settings(sheets_endpoint=standin.endpoint), {}, environ={})
     assert source.read(WANTED).grids["enjeux"] == CANVAS["enjeux"]

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from crmcanvas.live import CanvasFeed
+from crmcanvas.build.live import CanvasFeed
 from crmcanvas.sources.base import RawCanvas, SourceError
 from tests.grids import clean_grids
 

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from crmcanvas.load import load_grids
-from crmcanvas.schema import FORMULA_ERRORS
-from crmcanvas.synthetic import synthetic_grids
+from crmcanvas.build.load import load_grids
+from crmcanvas.core.schema import FORMULA_ERRORS
+from crmcanvas.demo.synthetic import synthetic_grids
 from tests.grids import clean_grids
 
 
@@ -37,7 +37,7 @@ def test_renamed_accented_headers_map_to_canonical_columns(settings):
 
 
 def test_config_maps_extra_header_spellings(settings):
-    from crmcanvas.config import Settings
+    from crmcanvas.core.config import Settings
 
     grids = clean_grids()
     grids["besoins"][0][1] = "Le besoin exprimé en atelier"

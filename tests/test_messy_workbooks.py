@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from crmcanvas.pipeline import build_canvas
+from crmcanvas.build.pipeline import build_canvas
+from crmcanvas.demo.synthetic import synthetic_grids
 from crmcanvas.sources.workbook import WorkbookSource
-from crmcanvas.synthetic import synthetic_grids
 from tests.fixtures_workbook import build_workbook, with_cached_values
 
 

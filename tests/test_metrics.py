@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from crmcanvas.analysis import format_report_text, report
-from crmcanvas.config import Settings
+from crmcanvas.analysis import report
+from crmcanvas.analysis.gaps import find_gaps
+from crmcanvas.analysis.metrics import METRIC_LABELS, MOSCOW_WEIGHTS, UNKNOWN_WEIGHT, compute_metrics, stake_coverage
+from crmcanvas.cli.text import format_report_text
+from crmcanvas.core.config import Settings
 from crmcanvas.demo import demo_grids
-from crmcanvas.gaps import find_gaps
-from crmcanvas.metrics import METRIC_LABELS, MOSCOW_WEIGHTS, UNKNOWN_WEIGHT, compute_metrics, stake_coverage
 from tests.fixtures_analysis import canvas_of, clean_grids, tiny_grids
 
 SETTINGS = Settings(departments=["direction", "service client", "ventes"])

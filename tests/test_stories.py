@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crmcanvas.stories import Story, parse_story
+from crmcanvas.build.stories import Story, parse_story
 
 # (text, role, want, benefit) — benefit None when the story gives none.
 PHRASINGS: list[tuple[str, str, str, str | None]] = [

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from crmcanvas.demo import demo_grids
-from crmcanvas.traceability import (
+from crmcanvas.analysis.traceability import (
     matrix_besoins_donnees,
     matrix_donnees_applications,
     matrix_enjeux_besoins,
     sankey_table,
     stake_drilldown,
 )
+from crmcanvas.demo import demo_grids
 from tests.fixtures_analysis import canvas_of, tiny_grids
 
 

@@ -18,7 +18,7 @@ from filelock import FileLock
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.table import Table
 
-from crmcanvas.ids import next_id, next_ids
+from crmcanvas.core.ids import next_id, next_ids
 from crmcanvas.sources import workbook as workbook_module
 from crmcanvas.sources.base import CellChange, RowNotFound, Source, SourceError, WriteConflict
 from crmcanvas.sources.workbook import TEMP_SUFFIX, WorkbookSource, cell_text

@@ -7,7 +7,7 @@ before any Google Sheet is configured, and what ``crmcanvas demo --out
 FILE.xlsx`` writes.
 
 The content lives in one readable CSV per tab next to this module (header
-row = the French labels of :mod:`crmcanvas.schema`). It carries deliberate
+row = the French labels of :mod:`crmcanvas.core.schema`). It carries deliberate
 gaps so that every gap view has something to show; ``GAPS.md`` lists them
 with the rows that create them.
 """
@@ -22,7 +22,7 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from crmcanvas.schema import TAB_KEYS, TABS
+from crmcanvas.core.schema import TAB_KEYS, TABS
 
 __all__ = ["DEMO_COUNTS", "DEMO_TITLES", "demo_grids", "write_demo_workbook"]
 

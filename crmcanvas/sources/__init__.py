@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from crmcanvas.config import Settings
-from crmcanvas.sources.base import RawCanvas, Source, SourceError, match_titles
+from crmcanvas.core.config import Settings
+from crmcanvas.core.shape import match_titles
+from crmcanvas.sources.base import RawCanvas, Source, SourceError
 
 _SHEET_URL = re.compile(r"^https?://docs\.google\.com/spreadsheets/d/[A-Za-z0-9_-]+")
 _SHEET_KEY = re.compile(r"^[A-Za-z0-9_-]{25,}$")

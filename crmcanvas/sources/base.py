@@ -94,7 +94,7 @@ class Source(Protocol):
     description: str
 
     def read(self, wanted: Mapping[str, str]) -> RawCanvas:
-        """Read the wanted tabs (canonical key -> title) in one go; see :func:`match_titles`."""
+        """Read the wanted tabs (canonical key -> title) in one go; see :func:`crmcanvas.core.shape.match_titles`."""
 
     def append_row(
         self, title: str, values: Mapping[str, str], *, id_column: str | None = None, id_prefix: str | None = None
@@ -106,34 +106,3 @@ class Source(Protocol):
 
     def assign_missing_ids(self, title: str, *, id_column: str, id_prefix: str) -> list[tuple[int, str]]:
         """Give rows with an empty ID the next free IDs, touching no other cell; returns (row, id)."""
-
-
-def match_titles(wanted: Mapping[str, str], available: list[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """Pair each wanted tab with a title the source has, forgiving case, accents and plurals.
-
-    Order of preference: exact title, folded title, singular-folded title, then
-    the tab's well-known aliases ("Backlog" for besoins, "Lexique" for données).
-    Returns (found: key -> actual title, missing: key -> title looked for).
-    """
-    from crmcanvas.schema import TAB_ALIASES
-    from crmcanvas.text import fold, name_key
-
-    found: dict[str, str] = {}
-    missing: dict[str, str] = {}
-    taken: set[str] = set()
-    for key, title in wanted.items():
-        candidates = [t for t in available if t not in taken]
-        match = next((t for t in candidates if t == title), None)
-        if match is None:
-            match = next((t for t in candidates if fold(t) == fold(title)), None)
-        if match is None:
-            match = next((t for t in candidates if name_key(t) == name_key(title)), None)
-        if match is None:
-            aliases = {name_key(a) for a in TAB_ALIASES.get(key, ())}
-            match = next((t for t in candidates if name_key(t) in aliases), None)
-        if match is None:
-            missing[key] = title
-        else:
-            found[key] = match
-            taken.add(match)
-    return found, missing

@@ -36,9 +36,10 @@ import gspread
 import requests
 from gspread.exceptions import APIError
 
-from crmcanvas.config import Settings
+from crmcanvas.core.config import Settings
+from crmcanvas.core.shape import match_titles
 from crmcanvas.sources.a1 import quoted
-from crmcanvas.sources.base import AppendResult, CellChange, RawCanvas, SourceError, UpdateResult, match_titles
+from crmcanvas.sources.base import AppendResult, CellChange, RawCanvas, SourceError, UpdateResult
 from crmcanvas.sources.google_auth import DOC_HINT, ServiceAccount, build_session, find_service_account
 from crmcanvas.sources.gsheets_errors import RangeGone, api_error, key_refused, only_quota, retry_after, transient
 from crmcanvas.sources.gsheets_writes import SheetWriter, TabInfo

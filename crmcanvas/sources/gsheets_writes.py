@@ -40,7 +40,9 @@ from typing import Any, Protocol, TypeVar
 from gspread.http_client import HTTPClient
 from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
 
-from crmcanvas.ids import next_id, next_ids
+from crmcanvas.core.ids import next_id, next_ids
+from crmcanvas.core.shape import HEADER_SCAN_ROWS, column_index, header_row_naming, id_match_key
+from crmcanvas.core.text import clean
 from crmcanvas.sources.a1 import A1Error, column_letters, parse_cells, parse_range, quoted
 from crmcanvas.sources.base import (
     AppendResult,
@@ -51,10 +53,8 @@ from crmcanvas.sources.base import (
     UpdateResult,
     WriteConflict,
 )
-from crmcanvas.text import clean, fold, id_key
 
 T = TypeVar("T")
-HEADER_SCAN_ROWS = 10
 PIN_KEY = "crmcanvas.row"
 ATTEMPTS = 3
 _READ = {"majorDimension": "ROWS", "valueRenderOption": "FORMATTED_VALUE"}
@@ -82,11 +82,6 @@ class Call(Protocol):
     def __call__(self, what: str, fn: Callable[[], T], *, idempotent: bool = True) -> T: ...
 
 
-def norm_id(text: str) -> str:
-    """How IDs are compared: "B12" == "b-012"; a value that is not ID-shaped by its folded text."""
-    return id_key(text) or fold(text)
-
-
 def row_of(a1: str) -> int:
     """Row number of the first cell of an A1 range echoed by Google (``'besoins'!A12:K12`` -> 12)."""
     parsed = parse_range(a1)
@@ -100,33 +95,24 @@ def _text_rows(value_range: Mapping[str, Any] | None) -> list[list[str]]:
     return [[str(c) for c in row] for row in (value_range or {}).get("values", [])]
 
 
-def header_of(rows: Sequence[Sequence[str]], needed: Sequence[str]) -> tuple[int, dict[str, int]]:
-    """(0-based header row, folded header -> 0-based column): the row among the first ten naming the most needed columns."""
-    wanted = [fold(n) for n in needed]
-    best, best_hits = -1, 0
-    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        folded = [fold(c) for c in row]
-        hits = sum(1 for w in wanted if w in folded)
-        if hits > best_hits:
-            best, best_hits = i, hits
-    if best < 0:
+def header_of(rows: Sequence[Sequence[str]], needed: Sequence[str]) -> tuple[int, list[str]]:
+    """(0-based header row, its cells): the row among the first ten naming the most needed columns."""
+    best = header_row_naming(rows, needed)
+    if best is None:
         raise SourceError(f"Colonne(s) {', '.join(f'« {n} »' for n in needed)} introuvable(s) dans les {HEADER_SCAN_ROWS} premières lignes.",
                           suggestion="Vérifiez la ligne d'en-têtes de l'onglet.")
-    columns: dict[str, int] = {}
-    for j, cell in enumerate(rows[best]):
-        columns.setdefault(fold(cell), j)
-    return best, columns
+    return best, [str(c) for c in rows[best]]
 
 
-def column_of(columns: Mapping[str, int], name: str, title: str) -> int:
-    index = columns.get(fold(name))
+def column_of(header: Sequence[str], name: str, title: str) -> int:
+    index = column_index(header, name)
     if index is None:
         raise SourceError(f"Colonne « {name} » introuvable dans l'onglet « {title} ».",
                           suggestion="Actualisez : l'en-tête a peut-être été renommé ou supprimé.")
     return index
 
 
-def check_cells(title: str, row_id: str, row: Sequence[str], columns: Mapping[str, int],
+def check_cells(title: str, row_id: str, row: Sequence[str], columns: Sequence[str],
                 changes: Sequence[CellChange]) -> dict[int, str]:
     """Raise WriteConflict unless every cell holds what the caller saw; else the cells to write (0-based column -> value)."""
     conflicts: list[Conflict] = []
@@ -160,8 +146,8 @@ class SheetWriter:
         answer = self._call(f"lecture de l'onglet « {title} »", lambda: self._http.values_get(self.key, quoted(title), params=dict(_READ)))
         return _text_rows(answer)
 
-    def locate(self, title: str, id_column: str | None, needed: Sequence[str]) -> tuple[int, list[str], dict[str, int], list[str]]:
-        """(header row 0-based, header, folded header -> column, ID column by sheet row - 1), reading as little as possible.
+    def locate(self, title: str, id_column: str | None, needed: Sequence[str]) -> tuple[int, list[str], list[str], list[str]]:
+        """(header row 0-based, header, header again (for column_of), ID column by sheet row - 1), reading as little as possible.
 
         One request when the ID is in column A (the usual layout), two otherwise:
         the whole tab is never downloaded to write one row.
@@ -267,14 +253,14 @@ class SheetWriter:
     def update_cells(self, title: str, *, id_column: str, row_id: str, changes: list[CellChange]) -> UpdateResult:
         if not changes:
             raise SourceError("Aucune modification à écrire.")
-        want = norm_id(row_id)
+        want = id_match_key(row_id)
         pin = f"id:{want}"
         needed = [id_column, *(c.column for c in changes)]
         with self.lock:
             tab = self._tab(title)
             for _attempt in range(ATTEMPTS):
                 h, _, columns, ids = self.locate(title, id_column, needed)
-                rows = [i + 1 for i, cell in enumerate(ids) if i > h and norm_id(cell) == want]
+                rows = [i + 1 for i, cell in enumerate(ids) if i > h and id_match_key(cell) == want]
                 if not rows:
                     raise RowNotFound(f"Aucune ligne d'ID « {row_id} » dans l'onglet « {title} » : elle a peut-être été supprimée ou son ID changé.",
                                       suggestion="Actualisez le tableau de bord, puis refaites la modification.")
@@ -289,7 +275,7 @@ class SheetWriter:
                 h, columns = header_of(head, needed)
                 idc = column_of(columns, id_column, title)
                 row_number, current = found[pin]
-                if norm_id(current[idc] if idc < len(current) else "") != want:
+                if id_match_key(current[idc] if idc < len(current) else "") != want:
                     continue  # rows moved between our search and the pin: it sits on another row, look again
                 sparse = check_cells(title, row_id, current, columns, changes)
                 if not sparse:
@@ -329,4 +315,4 @@ class SheetWriter:
             return sorted((row, pin.removeprefix("new:")) for pin, row in written.items())
 
 
-__all__ = ["PIN_KEY", "SheetWriter", "TabInfo", "header_of", "norm_id", "row_of", "write_lock"]
+__all__ = ["PIN_KEY", "SheetWriter", "TabInfo", "header_of", "row_of", "write_lock"]

@@ -68,7 +68,9 @@ from openpyxl.styles.numbers import is_timedelta_format
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 
-from crmcanvas.ids import next_ids
+from crmcanvas.core.ids import next_ids
+from crmcanvas.core.shape import column_index, header_row_naming, id_match_key, match_titles
+from crmcanvas.core.text import clean, fold
 from crmcanvas.sources.base import (
     AppendResult,
     CellChange,
@@ -79,15 +81,12 @@ from crmcanvas.sources.base import (
     SourceError,
     UpdateResult,
     WriteConflict,
-    match_titles,
 )
-from crmcanvas.text import clean, fold, id_key
 
 __all__ = ["WorkbookSource", "cell_text"]
 
 T = TypeVar("T")
 
-HEADER_SCAN_ROWS = 10  # the header may sit below a title row or two
 LOCK_TIMEOUT = 15.0  # seconds a write waits for another writer before giving up
 EXCEL_MAX_CHARS = 32767  # Excel refuses longer cells
 TEMP_SUFFIX = ".crmcanvas-tmp"
@@ -441,44 +440,18 @@ def _resolve_title(available: list[str], title: str, name: str) -> str:
 
 
 def _header_index(grid: Grid, title: str, names: list[str]) -> int:
-    """The header row: among the first rows, the one naming most of the columns the caller uses.
-
-    A title row above the headers ("Backlog du projet CRM") is common; without
-    any match, the first non-empty row (so the error lists its columns).
-    """
-    best, best_hits, first = None, 0, None
-    for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
-        if not any(clean(v) for v in row):
-            continue
-        first = index if first is None else first
-        hits = sum(1 for name in names if _match(row, name) is not None)
-        if hits > best_hits:
-            best, best_hits = index, hits
-    if best is not None:
-        return best
-    if first is not None:
-        return first
-    raise SourceError(
-        f"L'onglet « {title} » n'a pas de ligne d'en-têtes.",
-        suggestion="Ajoutez les en-têtes de colonnes (ID, Besoin, …) sur la première ligne de l'onglet.",
-    )
-
-
-def _match(headers: list[str], wanted: str) -> int | None:
-    """0-based index of the header matching ``wanted`` (exact, then case-, accent-, spacing-insensitive)."""
-    for same in (
-        lambda h: h == wanted,
-        lambda h: clean(h).casefold() == clean(wanted).casefold(),
-        lambda h: fold(h) != "" and fold(h) == fold(wanted),
-    ):
-        for index, header in enumerate(headers):
-            if same(header):
-                return index
-    return None
+    """The header row: among the first rows, the one naming most of the columns the caller uses."""
+    index = header_row_naming(grid, names)
+    if index is None:
+        raise SourceError(
+            f"L'onglet « {title} » n'a pas de ligne d'en-têtes.",
+            suggestion="Ajoutez les en-têtes de colonnes (ID, Besoin, …) sur la première ligne de l'onglet.",
+        )
+    return index
 
 
 def _column(headers: list[str], wanted: str, title: str) -> int:
-    index = _match(headers, wanted)
+    index = column_index(headers, wanted)
     if index is None:
         shown = ", ".join(h for h in headers if clean(h)) or "aucune"
         raise SourceError(
@@ -494,11 +467,8 @@ def _at(row: list[str], index: int) -> str:
 
 def _find_row(grid: Grid, header: int, id_col: int, row_id: str, title: str) -> int:
     """Index in ``grid`` of the row whose ID is ``row_id`` (E1 == E01 == e-01, else same folded text)."""
-    key, folded = id_key(row_id), fold(row_id)
-    rows = range(header + 1, len(grid))
-    hits = [i for i in rows if key is not None and id_key(_at(grid[i], id_col)) == key]
-    if not hits and folded:
-        hits = [i for i in rows if fold(_at(grid[i], id_col)) == folded]
+    want = id_match_key(row_id)
+    hits = [i for i in range(header + 1, len(grid)) if want and id_match_key(_at(grid[i], id_col)) == want]
     if not hits:
         raise RowNotFound(
             f"La ligne « {row_id} » est introuvable dans l'onglet « {title} » : elle a peut-être été supprimée "

@@ -11,9 +11,9 @@ from typing import Any
 
 import streamlit as st
 
-from crmcanvas.canvas import Canvas
-from crmcanvas.config import ConfigError, Settings, load_settings
-from crmcanvas.live import CanvasFeed
+from crmcanvas.build.live import CanvasFeed
+from crmcanvas.core.canvas import Canvas
+from crmcanvas.core.config import ConfigError, Settings, load_settings
 from crmcanvas.sources import open_source, resolve_spec
 from crmcanvas.sources.base import SourceError
 from crmcanvas.ui.messages import t
@@ -88,7 +88,7 @@ def analysis(canvas: Canvas, cfg: Settings):
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _sankey(version: str, source: str, group_by: str, _canvas: Canvas):
-    from crmcanvas.traceability import sankey_table
+    from crmcanvas.analysis.traceability import sankey_table
 
     return sankey_table(_canvas, group_by=group_by)
 

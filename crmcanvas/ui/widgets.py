@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from crmcanvas.canvas import Canvas
-from crmcanvas.findings import sort_findings
-from crmcanvas.schema import TABS
+from crmcanvas.core.canvas import Canvas
+from crmcanvas.core.findings import sort_findings
+from crmcanvas.core.schema import TABS
 from crmcanvas.sources import DemoSource
 from crmcanvas.ui.messages import SEVERITY_LABELS, t
 
@@ -62,8 +62,8 @@ def findings_frame(canvas: Canvas, lang: str = "fr") -> pd.DataFrame:
 
 def display_frame(canvas: Canvas, tab: str) -> pd.DataFrame:
     """A tab as people know it: their own headers, enum codes shown as labels, the sheet row number."""
-    from crmcanvas.canvas import PROVISIONAL, ROW
-    from crmcanvas.schema import ENUM_LABELS
+    from crmcanvas.core.canvas import PROVISIONAL, ROW
+    from crmcanvas.core.schema import ENUM_LABELS
 
     frame = canvas.frames[tab].copy()
     spec = TABS[tab]

@@ -1,7 +1,7 @@
 """The canvas contract: six tabs, their canonical columns, aliases and value sets.
 
 This module knows nothing else. Aliases are French first, English accepted; they
-are compared after :func:`crmcanvas.text.fold`, so accents, case, spacing and
+are compared after :func:`crmcanvas.core.text.fold`, so accents, case, spacing and
 punctuation do not matter. Users add spellings in ``config/canvas.toml``.
 """
 

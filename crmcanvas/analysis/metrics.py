@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crmcanvas.canvas import Canvas
-from crmcanvas.facts import Facts, facts_of
-from crmcanvas.gaps import Item
+from crmcanvas.analysis.facts import Facts, facts_of
+from crmcanvas.analysis.gaps import Item
+from crmcanvas.core.canvas import Canvas
 
 # MoSCoW weight of a need in a stake's coverage. An unset or unrecognised priority counts
 # like a "could": the need exists, but nobody said it matters.

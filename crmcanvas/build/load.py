@@ -14,14 +14,14 @@ from collections.abc import Mapping
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from crmcanvas.canvas import PROVISIONAL, ROW, Canvas
-from crmcanvas.config import Settings
-from crmcanvas.findings import Finding, finding
-from crmcanvas.schema import ENUM_LABELS, ENUMS, FORMULA_ERRORS, TAB_KEYS, TABS, Tab
-from crmcanvas.text import clean, fold, id_key, name_key
+from crmcanvas.core.canvas import PROVISIONAL, ROW, Canvas
+from crmcanvas.core.config import Settings
+from crmcanvas.core.findings import Finding, finding
+from crmcanvas.core.schema import ENUM_LABELS, ENUMS, FORMULA_ERRORS, TAB_KEYS, TABS, Tab
+from crmcanvas.core.shape import header_row
+from crmcanvas.core.text import clean, fold, id_key, name_key
 
 Grid = list[list[str]]
-HEADER_SCAN_ROWS = 10
 
 _ENUM_INDEX: dict[str, dict[str, str]] = {
     name: {fold(spelling): code for code, spellings in values.items() for spelling in (code, *spellings)}
@@ -43,23 +43,7 @@ def _alias_index(tab: Tab, settings: Settings) -> dict[str, str]:
 
 def _find_header(grid: Grid, aliases: dict[str, str]) -> int | None:
     """The header is the row (among the first few) that names the most known columns."""
-    best, best_hits = None, 0
-    first_nonblank = None
-    for i, row in enumerate(grid[:HEADER_SCAN_ROWS]):
-        cells = [fold(c) for c in row]
-        if not any(cells):
-            continue
-        if first_nonblank is None:
-            first_nonblank = i
-        hits = len({aliases[c] for c in cells if c in aliases})
-        if hits > best_hits:
-            best, best_hits = i, hits
-    return best if best is not None else first_nonblank
-
-
-def normalise_enum(enum: str, value: str) -> str | None:
-    """Canonical code for a value of a value set, or None when not recognised."""
-    return _ENUM_INDEX[enum].get(fold(value))
+    return header_row(grid, lambda row: len({aliases[c] for c in (fold(x) for x in row) if c in aliases}))
 
 
 def _enum_suggestion(enum: str, value: str) -> str:
@@ -251,7 +235,7 @@ def load_grids(
     missing: Mapping[str, str] | None = None,
 ) -> Canvas:
     """Build a Canvas from grids keyed by canonical tab key (header row first)."""
-    from crmcanvas.links import link_canvas
+    from crmcanvas.build.links import link_canvas
 
     settings = settings or Settings()
     titles = dict(titles or {})

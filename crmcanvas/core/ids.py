@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from crmcanvas.text import clean, strip_accents
+from crmcanvas.core.text import clean, strip_accents
 
 DEFAULT_WIDTH = 3
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from crmcanvas.gaps import GAPS
-from crmcanvas.schema import ENUM_LABELS
-from crmcanvas.text import shorten
-from crmcanvas.traceability import MATRICES, SankeyTable
+from crmcanvas.analysis.gaps import GAPS
+from crmcanvas.analysis.traceability import MATRICES, SankeyTable
+from crmcanvas.core.schema import ENUM_LABELS
+from crmcanvas.core.text import shorten
 
 # Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = {
@@ -55,7 +55,7 @@ def empty_figure(title: str = "", message: str = "Aucune donnée") -> go.Figure:
 def coverage_bar(coverage: pd.DataFrame, title: str = "Couverture des enjeux par les besoins") -> go.Figure:
     """Stacked horizontal bars: needs per stake by MoSCoW priority; stakes with no need flagged.
 
-    ``coverage`` is :func:`crmcanvas.metrics.stake_coverage` (id, label, must,
+    ``coverage`` is :func:`crmcanvas.analysis.metrics.stake_coverage` (id, label, must,
     should, could, sans_priorite, besoins, score). Stakes keep sheet order, top down.
     """
     if coverage is None or coverage.empty:
@@ -82,7 +82,7 @@ def coverage_bar(coverage: pd.DataFrame, title: str = "Couverture des enjeux par
 
 
 def sankey_figure(table: SankeyTable, title: str = "Traçabilité : enjeux → besoins → données → applications") -> go.Figure:
-    """The Sankey of :func:`crmcanvas.traceability.sankey_table` (grouped needs, top-N + « Autres »)."""
+    """The Sankey of :func:`crmcanvas.analysis.traceability.sankey_table` (grouped needs, top-N + « Autres »)."""
     if table is None or table.links.empty or table.nodes.empty:
         return empty_figure(title)
     nodes = table.nodes
@@ -198,7 +198,7 @@ MATRIX_VALUES = {"donnees_applications": {2: "application maître", 1: "stocke l
 
 
 def matrix_figure(name: str, matrix: pd.DataFrame, labels: dict[str, dict[str, str]]) -> go.Figure:
-    """One of :data:`crmcanvas.traceability.MATRICES` by name, titled and labelled.
+    """One of :data:`crmcanvas.analysis.traceability.MATRICES` by name, titled and labelled.
 
     ``labels`` maps tab -> id -> label (``{tab: canvas.labels(tab)}``; for needs,
     their text).

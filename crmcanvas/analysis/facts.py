@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from crmcanvas.canvas import Canvas
-from crmcanvas.schema import TAB_KEYS
+from crmcanvas.core.canvas import Canvas
+from crmcanvas.core.schema import TAB_KEYS
 
 Pair = tuple[str, str]
 
@@ -53,17 +53,11 @@ class Facts:
                 and (sources is None or d["source_tab"] in sources)]
 
 
-def is_excluded(statut: str, priorite: str) -> bool:
-    """A rejected or « won't » need serves nothing on purpose: left out of coverage."""
-    return statut == "rejete" or priorite == "wont"
-
-
 def facts_of(canvas: Canvas) -> Facts:
     frames = canvas.frames
     ids = {tab: frames[tab]["id"].tolist() for tab in TAB_KEYS}
     needs = frames["besoins"]
-    active = [rid for rid, s, p in zip(ids["besoins"], needs["statut"].tolist(), needs["priorite"].tolist(), strict=True)
-              if not is_excluded(s, p)]
+    active = canvas.active_need_ids()
     labels = {tab: canvas.labels(tab) for tab in TAB_KEYS if tab != "besoins"}
     labels["besoins"] = dict(zip(ids["besoins"], needs["besoin"].tolist(), strict=True))
     edges: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)

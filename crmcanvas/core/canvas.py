@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from crmcanvas.findings import Finding, count_by_severity
-from crmcanvas.schema import TAB_KEYS
+from crmcanvas.core.findings import Finding, count_by_severity
+from crmcanvas.core.schema import TAB_KEYS
 
 EDGE_COLUMNS = ["source_tab", "source_id", "relation", "target_tab", "target_id"]
 DANGLING_COLUMNS = ["source_tab", "source_id", "relation", "target_tab", "ref", "suggestion", "row", "column"]
@@ -21,6 +21,11 @@ DANGLING_COLUMNS = ["source_tab", "source_id", "relation", "target_tab", "ref", 
 # Meta columns every frame carries besides the canonical and unknown columns.
 ROW = "_row"  # the row number a person sees in the sheet
 PROVISIONAL = "_provisional_id"  # True when the ID was made up because the cell was empty
+
+
+def is_active_need(statut: str, priorite: str) -> bool:
+    """The one rule for "does this need count": a rejected or « won't » need serves nothing on purpose."""
+    return statut != "rejete" and priorite != "wont"
 
 
 @dataclass
@@ -61,7 +66,7 @@ class Canvas:
 
     def labels(self, tab: str) -> dict[str, str]:
         """id -> human label (the name column, or "Prénom Nom" for people)."""
-        from crmcanvas.schema import TABS
+        from crmcanvas.core.schema import TABS
 
         frame = self.frames[tab]
         if tab == "personnes":
@@ -70,6 +75,12 @@ class Canvas:
             names = frame[TABS[tab].name_column].astype(str)
         names = names.where(names != "", frame["id"].astype(str))
         return dict(zip(frame["id"].astype(str), names, strict=True))
+
+    def active_need_ids(self) -> list[str]:
+        """IDs of the needs that count for coverage and gaps (see :func:`is_active_need`), in sheet order."""
+        needs = self.frames["besoins"]
+        return [rid for rid, statut, priorite in zip(needs["id"].tolist(), needs["statut"].tolist(), needs["priorite"].tolist(), strict=True)
+                if is_active_need(statut, priorite)]
 
     def edges_of(self, relation: str | None = None, source_tab: str | None = None, target_tab: str | None = None) -> pd.DataFrame:
         e = self.edges

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from crmcanvas.schema import DEFAULT_DEPARTMENTS, TAB_KEYS, TABS
+from crmcanvas.core.schema import DEFAULT_DEPARTMENTS, TAB_KEYS, TABS
 
 DEFAULT_CONFIG_PATH = Path("config/canvas.toml")
 ENV_PREFIX = "CRMCANVAS_"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from crmcanvas.schema import TABS
+from crmcanvas.core.schema import TABS
 
 Grid = list[list[str]]
 

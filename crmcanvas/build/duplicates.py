@@ -36,8 +36,8 @@ from itertools import combinations
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from crmcanvas.stories import parse_story
-from crmcanvas.text import fold
+from crmcanvas.build.stories import parse_story
+from crmcanvas.core.text import fold
 
 MIN_JACCARD = Fraction(3, 5)
 STEM = 6  # letters kept per word: light stemming, and a typo late in a long word is forgiven

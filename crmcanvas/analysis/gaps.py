@@ -9,13 +9,12 @@ edges, dangling references). Rejected needs (statut « Rejeté » or priorité
 
 from __future__ import annotations
 
-import pandas as pd
 from rapidfuzz import fuzz, process
 
-from crmcanvas.canvas import Canvas
-from crmcanvas.config import Settings
-from crmcanvas.facts import Facts, facts_of
-from crmcanvas.text import id_key, name_key, shorten
+from crmcanvas.analysis.facts import Facts, facts_of
+from crmcanvas.core.canvas import Canvas
+from crmcanvas.core.config import Settings
+from crmcanvas.core.text import id_key, name_key, shorten
 
 Item = dict[str, str]
 
@@ -40,20 +39,6 @@ GAPS: dict[str, tuple[str, str]] = {
     "departements_absents": ("Départements absents des personnes impliquées", "Impliquez au moins une personne de ce département."),
 }
 GAP_NAMES: tuple[str, ...] = tuple(GAPS)
-
-
-def active_needs(canvas: Canvas) -> pd.DataFrame:
-    """Needs that count for coverage: not rejected (statut « rejete ») and not « wont »."""
-    needs = canvas.frames["besoins"]
-    rejected = (needs["statut"] == "rejete") | (needs["priorite"] == "wont")
-    return needs.loc[~rejected]
-
-
-def linked(canvas: Canvas, source_tab: str, relation: str, target_tab: str | None = None) -> pd.DataFrame:
-    """Resolved edges of one relation, as a (source_id, target_id) frame."""
-    pairs = facts_of(canvas).pairs(source_tab, relation, target_tab)
-    return pd.DataFrame({"source_id": pd.Series([p[0] for p in pairs], dtype="str"),
-                         "target_id": pd.Series([p[1] for p in pairs], dtype="str")})
 
 
 def _items(order: list[str], labels: dict[str, str], wanted: object, suffix: dict[str, str] | None = None) -> list[Item]:
@@ -163,8 +148,3 @@ def find_gaps(canvas: Canvas, settings: Settings | None = None, facts: Facts | N
         "departements_absents": [{"id": d, "label": d[:1].upper() + d[1:]} for d in settings.departments
                                  if not _department_present(d, departments)],
     }
-
-
-def gap_counts(gaps: dict[str, list[Item]]) -> dict[str, int]:
-    return {name: len(items) for name, items in gaps.items()}
-

@@ -9,19 +9,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
 from crmcanvas import analysis
-from crmcanvas.canvas import Canvas
-from crmcanvas.config import ConfigError, Settings, load_settings
-from crmcanvas.findings import sort_findings
-from crmcanvas.pipeline import build_canvas
+from crmcanvas.build.pipeline import build_canvas
+from crmcanvas.cli.text import format_check_text
+from crmcanvas.core.canvas import Canvas
+from crmcanvas.core.config import ConfigError, Settings, load_settings
+from crmcanvas.core.findings import sort_findings
 from crmcanvas.sources import open_source
 from crmcanvas.sources.base import SourceError
-
-SEVERITY_FR = {"error": "ERREUR", "warning": "ATTENTION", "info": "INFO"}
 
 
 def _fail(message: str, suggestion: str | None = None) -> int:
@@ -40,29 +38,6 @@ def check_payload(canvas: Canvas, settings: Settings) -> dict:
         "findings": [f.to_dict() for f in sort_findings(canvas.findings)],
         **analysis.report(canvas, settings),
     }
-
-
-def format_check_text(canvas: Canvas, payload: dict) -> str:
-    sev = canvas.severity_counts
-    lines = [
-        f"Source : {canvas.source}",
-        "Lignes : " + " · ".join(f"{tab} {n}" for tab, n in canvas.counts.items()),
-        f"Constats : {sev['error']} erreur(s), {sev['warning']} avertissement(s), {sev['info']} info(s)",
-        "",
-    ]
-    findings = sort_findings(canvas.findings)
-    if findings:
-        lines.append(f"{'SÉVÉRITÉ':<10} {'CODE':<22} {'ONGLET':<14} {'LIGNE':>5}  MESSAGE")
-        for f in findings:
-            lines.append(f"{SEVERITY_FR[f.severity]:<10} {f.code:<22} {(f.tab or '-')[:14]:<14} {f.row or '-':>5}  {f.message}")
-            if f.suggestion:
-                lines.extend(textwrap.wrap(f.suggestion, 110, initial_indent=" " * 56 + "→ ", subsequent_indent=" " * 58))
-    else:
-        lines.append("Aucun constat : le canevas est propre.")
-    extra = analysis.format_report_text(payload)
-    if extra:
-        lines += ["", extra]
-    return "\n".join(lines)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -117,6 +92,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     return args.func(args)
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from crmcanvas import analysis
-from crmcanvas.canvas import Canvas
-from crmcanvas.config import Settings
-from crmcanvas.load import load_grids
+from crmcanvas.core.canvas import Canvas
+from crmcanvas.core.config import Settings
+from crmcanvas.build.load import load_grids
+from crmcanvas.build.whole_canvas import whole_canvas_findings
 from crmcanvas.sources.base import RawCanvas, Source
 
 
 def canvas_from_raw(raw: RawCanvas, settings: Settings) -> Canvas:
     canvas = load_grids(raw.grids, settings=settings, version=raw.version, source=raw.source,
                         titles=raw.titles, missing=raw.missing)
-    canvas.findings.extend(analysis.extra_findings(canvas, settings))
+    canvas.findings.extend(whole_canvas_findings(canvas, settings))
     return canvas
 
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from crmcanvas.canvas import Canvas
-from crmcanvas.facts import Facts, facts_of
-from crmcanvas.schema import ENUM_LABELS
+from crmcanvas.analysis.facts import Facts, facts_of
+from crmcanvas.core.canvas import Canvas
+from crmcanvas.core.schema import ENUM_LABELS
 
 MASTER, STORED = 2, 1  # données × applications: application maître / the application holds the object
 
