@@ -3,7 +3,7 @@
 import streamlit as st
 
 from crmcanvas.ui import layout, state, widgets
-from crmcanvas.ui.messages import SEVERITY_LABELS, t
+from crmcanvas.ui.messages import severity_labels, t
 
 MAX_ROWS = 200  # a wrapping table stays readable up to a few hundred rows; the CSV has them all
 
@@ -18,7 +18,7 @@ if canvas is not None:
         st.success(t("no_findings", lang))
     else:
         left, right = st.columns(2)
-        labels = list(SEVERITY_LABELS[lang].values())
+        labels = list(severity_labels(lang).values())
         severities = left.multiselect(t("severity", lang), labels, default=labels)
         tabs = right.multiselect(t("tab", lang), sorted(table[t("tab", lang)].unique()), placeholder=t("all_tabs", lang))
         shown = table[table[t("severity", lang)].isin(severities)]

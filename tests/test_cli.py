@@ -37,7 +37,7 @@ def test_check_json_shape(demo_xlsx, capsys):
     assert {"source", "counts", "findings", "metrics", "gaps"} <= set(payload)
     assert payload["counts"] == {"enjeux": 8, "besoins": 60, "donnees": 15, "applications": 15, "personnes": 25, "roles": 12}
     finding = payload["findings"][0]
-    assert set(finding) == {"severity", "code", "tab", "row", "column", "value", "message", "suggestion"}
+    assert set(finding) == {"severity", "code", "tab", "row", "column", "value", "message", "suggestion", "fix"}
 
 
 def test_check_without_source_uses_the_demo(capsys):

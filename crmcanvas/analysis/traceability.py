@@ -17,7 +17,7 @@ import pandas as pd
 
 from crmcanvas.analysis.facts import Facts, facts_of
 from crmcanvas.core.canvas import Canvas
-from crmcanvas.core.schema import ENUM_LABELS
+from crmcanvas.core.schema import value_label
 
 MASTER, STORED = 2, 1  # données × applications: application maître / the application holds the object
 
@@ -93,7 +93,7 @@ class SankeyTable:
 def _group_label(group_by: str, value: str) -> str:
     if not value:
         return f"{GROUPINGS.get(group_by, group_by)} : {NONE['groupes'].lower()}"
-    return ENUM_LABELS.get(value, value) if group_by in ("priorite", "statut", "type") else value
+    return value_label(value) if group_by in ("priorite", "statut", "type") else value
 
 
 def _top(flows: Counter[str], order: list[str], top_n: int) -> set[str]:
@@ -158,7 +158,7 @@ def sankey_table(canvas: Canvas, group_by: str = "priorite", top_n: int = 15, fa
 
 
 def _group_order(group_by: str):
-    rank = {ENUM_LABELS[c]: i for i, c in enumerate(("must", "should", "could", "wont", "nouveau", "qualifie", "valide",
+    rank = {value_label(c): i for i, c in enumerate(("must", "should", "could", "wont", "nouveau", "qualifie", "valide",
                                                        "en_cours", "livre", "rejete", "standard", "parametrage", "specifique"))}
     return lambda label: (label.endswith(NONE["groupes"].lower()), rank.get(label, 99), label)
 
@@ -207,8 +207,8 @@ def stake_drilldown(canvas: Canvas, stake_id: str, facts: Facts | None = None) -
     fields = {c: dict(zip(f.ids["besoins"], f.column("besoins", c), strict=True)) for c in ("besoin", "priorite", "statut")}
     need_rows = pd.DataFrame({
         "id": needs, "besoin": [fields["besoin"][r] for r in needs],
-        "priorite": [ENUM_LABELS.get(fields["priorite"][r], fields["priorite"][r]) for r in needs],
-        "statut": [ENUM_LABELS.get(fields["statut"][r], fields["statut"][r]) for r in needs],
+        "priorite": [value_label(fields["priorite"][r]) for r in needs],
+        "statut": [value_label(fields["statut"][r]) for r in needs],
         "roles": [role_names.get(r, "") for r in needs], "donnees": [data_names.get(r, "") for r in needs],
         "applications": [app_names.get(r, "") for r in needs],
     }, columns=["id", "besoin", "priorite", "statut", "roles", "donnees", "applications"])
@@ -234,7 +234,7 @@ def stake_drilldown(canvas: Canvas, stake_id: str, facts: Facts | None = None) -
 
     role_counts = Counter(t for _, t in role_e)
     role_rows = pd.DataFrame([
-        {"id": rid, "role": f.labels["roles"].get(rid, rid), "type": ENUM_LABELS.get(kind, kind), "besoins": role_counts[rid]}
+        {"id": rid, "role": f.labels["roles"].get(rid, rid), "type": value_label(kind), "besoins": role_counts[rid]}
         for rid, kind in zip(f.ids["roles"], f.column("roles", "type"), strict=True) if rid in role_counts
     ], columns=["id", "role", "type", "besoins"])
     return StakeDrilldown(stake=stake, needs=need_rows, data=data_rows, applications=app_rows, roles=role_rows, excluded=excluded)

@@ -8,6 +8,7 @@ typo never silently drops a link.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -19,6 +20,7 @@ from crmcanvas.core.findings import Finding, finding
 from crmcanvas.core.schema import TABS
 from crmcanvas.build.stories import parse_story
 from crmcanvas.core.text import fold, id_key, name_key, split_refs
+from crmcanvas.i18n import Text, msg, t
 
 
 @dataclass
@@ -57,9 +59,10 @@ class Resolver:
     def __init__(self, canvas: Canvas, settings: Settings):
         self.canvas = canvas
         self.cutoff = settings.fuzzy_cutoff
+        self.lang = settings.language
         self._indexes: dict[str, _Index] = {}
         self._cache: dict[tuple[tuple[str, ...], str], tuple[str, str] | None] = {}
-        self._suggest_cache: dict[tuple[tuple[str, ...], str], str | None] = {}
+        self._suggest_cache: dict[tuple[tuple[str, ...], str], tuple[Text | None, str | None]] = {}
 
     def index(self, tab: str) -> _Index:
         if tab not in self._indexes:
@@ -83,18 +86,19 @@ class Resolver:
                 return tab, hit
         return None
 
-    def suggest(self, ref: str, targets: tuple[str, ...]) -> str | None:
+    def suggest(self, ref: str, targets: tuple[str, ...]) -> tuple[Text | None, str | None]:
+        """(what to tell the user, the replacement for ``ref`` when there is a clear one)."""
         key = (targets, ref)
         if key not in self._suggest_cache:
             self._suggest_cache[key] = self._suggest(ref, targets)
         return self._suggest_cache[key]
 
-    def _suggest(self, ref: str, targets: tuple[str, ...]) -> str | None:
+    def _suggest(self, ref: str, targets: tuple[str, ...]) -> tuple[Text | None, str | None]:
         ikey = id_key(ref)
         if ikey:
             for other, spec in TABS.items():
                 if other not in targets and ikey in self.index(other).by_id and ikey[0] == spec.id_prefix.lower():
-                    return f"« {ref} » ressemble à un ID de l'onglet {spec.label.lower()} : est-il dans la bonne colonne ?"
+                    return msg("findings.id_in_wrong_column", ref=ref, tab=spec.label_in(self.lang).lower()), None
         best: tuple[float, str, str] | None = None
         for tab in targets:
             idx = self.index(tab)
@@ -105,14 +109,21 @@ class Resolver:
                 rid = idx.by_name[match[0]]
                 best = (match[1], idx.choices[match[0]], rid)
         if best:
-            shown = f"« {best[1]} »" if best[1] == best[2] else f"« {best[1]} » ({best[2]})"
-            return f"Vouliez-vous dire {shown} ?"
+            _, label, rid = best
+            quote = t("common.quoted", self.lang, text=label)
+            shown = quote if label == rid else f"{quote} ({rid})"
+            return msg("findings.did_you_mean_ref", shown=shown), (rid if id_key(ref) else label)
         if ikey:
-            known = [rid for t in targets for rid in self.index(t).label_of if id_key(rid)]
+            known = [rid for tab in targets for rid in self.index(tab).label_of if id_key(rid)]
             if known:
-                listed = ", ".join(known[:8]) + ("…" if len(known) > 8 else "")
-                return f"Cet ID n'existe pas. ID existants : {listed}."
-        return None
+                return msg("findings.unknown_id", known=", ".join(known[:8]) + ("…" if len(known) > 8 else "")), None
+        return None, None
+
+
+def _replace_ref(cell: str, ref: str, replacement: str) -> str:
+    """The cell with one reference corrected, the others and their separators untouched."""
+    pattern = re.compile(r"(^|[,;|\n\r]\s*)" + re.escape(ref) + r"(?=\s*(?:[,;|\n\r]|$))")
+    return pattern.sub(lambda m: m.group(1) + replacement, cell, count=1)
 
 
 def _role_from_story(text: str) -> str | None:
@@ -123,6 +134,7 @@ def _role_from_story(text: str) -> str | None:
 def link_canvas(canvas: Canvas, settings: Settings) -> None:
     """Fill canvas.edges and canvas.dangling, and add unresolved-reference findings."""
     resolver = Resolver(canvas, settings)
+    lang = settings.language
     edges: list[tuple[str, str, str, str, str]] = []
     dangling: list[tuple] = []
     findings: list[Finding] = []
@@ -143,27 +155,31 @@ def link_canvas(canvas: Canvas, settings: Settings) -> None:
                 continue
             cells = frame[col.key].tolist()
             stories = frame["besoin"].tolist() if story_roles else None
-            header = headers.get(col.key, col.label)
+            header = headers.get(col.key, col.label_in(lang))
             for i, cell in enumerate(cells):
                 refs = split_refs(cell)
                 column_label = header
-                if not refs and stories is not None:
+                from_story = not refs and stories is not None
+                if from_story:
                     parsed = _role_from_story(stories[i])
                     refs = [parsed] if parsed else []
-                    column_label = f"{headers.get('besoin', 'Besoin')} (rôle extrait de la story)"
+                    column_label = t("findings.role_from_story", lang, header=headers.get("besoin", TABS["besoins"].column("besoin").label_in(lang)))
                 for ref in refs:
                     hit = resolver.resolve(ref, col.targets)
                     if hit is not None:
                         edges.append((tab_key, ids[i], col.relation, hit[0], hit[1]))
                         continue
-                    suggestion = resolver.suggest(ref, col.targets)
-                    target_label = " ou ".join(TABS[t].label.lower() for t in col.targets)
-                    dangling.append((tab_key, ids[i], col.relation, col.targets[0], ref, suggestion, rows[i], column_label))
+                    hint, replacement = resolver.suggest(ref, col.targets)
+                    target_label = t("common.or", lang).join(TABS[x].label_in(lang).lower() for x in col.targets)
+                    fix = _replace_ref(cell, ref, replacement) if replacement and not from_story else None
+                    if hint is None:
+                        hint = msg("findings.unresolved_reference_hint", ref=ref, target=target_label)
+                    rendered = hint.render(lang)
+                    dangling.append((tab_key, ids[i], col.relation, col.targets[0], ref, rendered, rows[i], column_label))
                     findings.append(finding(
                         "unresolved_reference",
-                        f"« {ref} » (colonne « {column_label} », ligne {rows[i]}) ne correspond à aucune ligne de l'onglet {target_label}.",
-                        tab=title, row=rows[i], column=column_label, value=ref,
-                        suggestion=suggestion or f"Ajoutez « {ref} » à l'onglet {target_label}, ou corrigez la référence (ID ou nom exact).",
+                        msg("findings.unresolved_reference", ref=ref, column=column_label, row=rows[i], target=target_label),
+                        lang=lang, tab=title, row=rows[i], column=column_label, value=ref, suggestion=rendered, fix=fix,
                     ))
 
     edge_frame = pd.DataFrame(edges, columns=EDGE_COLUMNS).drop_duplicates(ignore_index=True)

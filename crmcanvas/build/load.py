@@ -17,8 +17,9 @@ from rapidfuzz import fuzz, process
 from crmcanvas.core.canvas import PROVISIONAL, ROW, Canvas
 from crmcanvas.core.config import Settings
 from crmcanvas.core.findings import Finding, finding
-from crmcanvas.core.schema import ENUM_LABELS, ENUMS, FORMULA_ERRORS, TAB_KEYS, TABS, Tab
+from crmcanvas.core.schema import ENUMS, FORMULA_ERRORS, TAB_KEYS, TABS, Tab, value_label
 from crmcanvas.core.shape import header_row
+from crmcanvas.i18n import LANGUAGES, Text, msg, t
 from crmcanvas.core.text import clean, fold, id_key, name_key
 
 Grid = list[list[str]]
@@ -36,7 +37,7 @@ def _alias_index(tab: Tab, settings: Settings) -> dict[str, str]:
         for spelling in spellings:
             index.setdefault(fold(spelling), col)
     for col in tab.columns:
-        for spelling in (col.key, col.label, *col.aliases):
+        for spelling in (col.key, *(col.label_in(lang) for lang in LANGUAGES), *col.aliases):
             index.setdefault(fold(spelling), col)
     return {k: (v if isinstance(v, str) else v.key) for k, v in index.items()}
 
@@ -46,21 +47,22 @@ def _find_header(grid: Grid, aliases: dict[str, str]) -> int | None:
     return header_row(grid, lambda row: len({aliases[c] for c in (fold(x) for x in row) if c in aliases}))
 
 
-def _enum_suggestion(enum: str, value: str) -> str:
+def _enum_suggestion(enum: str, value: str, lang: str) -> tuple[Text, str | None]:
+    """"Did you mean" among the value set's labels, and the label to write when there is a close one."""
     codes = list(ENUMS[enum])
-    labels = [ENUM_LABELS.get(c, c) for c in codes]
-    match = process.extractOne(fold(value), {c: fold(ENUM_LABELS.get(c, c)) for c in codes}, scorer=fuzz.WRatio, score_cutoff=70)
-    accepted = ", ".join(labels)
+    accepted = ", ".join(value_label(c, lang) for c in codes)
+    match = process.extractOne(fold(value), {c: fold(value_label(c, lang)) for c in codes}, scorer=fuzz.WRatio, score_cutoff=70)
     if match:
-        return f"Vouliez-vous dire « {ENUM_LABELS.get(match[2], match[2])} » ? Valeurs acceptées : {accepted}."
-    return f"Valeurs acceptées : {accepted}."
+        guess = value_label(match[2], lang)
+        return msg("findings.did_you_mean_value", guess=guess, accepted=accepted), guess
+    return msg("findings.accepted_values", accepted=accepted), None
 
 
-def _unique_headers(headers: list[str]) -> list[str]:
+def _unique_headers(headers: list[str], lang: str) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for i, header in enumerate(headers):
-        name = header or f"Colonne {i + 1}"
+        name = header or t("schema.blank_column", lang, n=i + 1)
         if name in seen:
             seen[name] += 1
             name = f"{name} ({seen[name]})"
@@ -88,18 +90,19 @@ class _TabLoader:
         self.headers: dict[str, str] = {}
         self.extra: list[str] = []
 
-    def add(self, code: str, message: str, **kw) -> None:
-        self.findings.append(finding(code, message, tab=self.title, **kw))
+    def add(self, code: str, message: Text, **kw) -> None:
+        self.findings.append(finding(code, message, lang=self.settings.language, tab=self.title, **kw))
 
     def load(self, grid: Grid) -> pd.DataFrame:
         tab = self.tab
         aliases = _alias_index(tab, self.settings)
         h = _find_header(grid, aliases)
         if h is None:
-            self.add("missing_column", f"L'onglet « {self.title} » est vide : aucune ligne d'en-têtes.",
-                     suggestion=f"Ajoutez une ligne d'en-têtes, par exemple : {', '.join(c.label for c in tab.columns[:6])}.")
+            lang = self.settings.language
+            self.add("missing_column", msg("findings.empty_tab", title=self.title),
+                     suggestion=msg("findings.empty_tab_hint", headers=", ".join(c.label_in(lang) for c in tab.columns[:6])))
             return _empty_frame(tab)
-        written = _unique_headers([clean(c) for c in grid[h]])
+        written = _unique_headers([clean(c) for c in grid[h]], self.settings.language)
         mapping: dict[int, str] = {}  # column index -> canonical key or extra header
         for i, header in enumerate(written):
             key = aliases.get(fold(header)) if clean(grid[h][i] if i < len(grid[h]) else "") else None
@@ -108,7 +111,7 @@ class _TabLoader:
                 mapping[i] = key
             else:
                 if header in self.tab.keys or header in (ROW, PROVISIONAL):
-                    header = f"{header} (colonne {i + 1})"
+                    header = t("schema.clashing_column", self.settings.language, header=header, n=i + 1)
                 mapping[i] = header
                 self.extra.append(header)
         self._check_columns(header_row=h + 1)
@@ -128,9 +131,8 @@ class _TabLoader:
             cells += [""] * (width - len(cells))
             for i, value in enumerate(cells):
                 if value in FORMULA_ERRORS or (value.startswith("#") and value.upper() in FORMULA_ERRORS):
-                    self.add("formula_error", f"Erreur de formule {value} dans « {written[i]} », ligne {sheet_row}.",
-                             row=sheet_row, column=written[i], value=value,
-                             suggestion="Corrigez la formule dans la feuille (référence supprimée ?) ou remplacez-la par une valeur.")
+                    self.add("formula_error", msg("findings.formula_error", value=value, column=written[i], row=sheet_row),
+                             row=sheet_row, column=written[i], value=value, suggestion=msg("findings.formula_error_hint"))
                     cells[i] = ""
             for i, value in enumerate(cells):
                 records[mapping[i]].append(value)
@@ -151,20 +153,22 @@ class _TabLoader:
         return frame
 
     def _check_columns(self, header_row: int) -> None:
+        lang = self.settings.language
         for col in self.tab.columns:
             if col.key in self.headers:
                 continue
+            label = col.label_in(lang)
             if col.key == "id":
-                self.add("no_id_column", f"L'onglet « {self.title} » n'a pas de colonne ID : les noms servent d'identifiants.",
-                         row=header_row, suggestion=f"Ajoutez une colonne « ID » ({self.tab.id_prefix}01, {self.tab.id_prefix}02…) pour des références stables.")
+                self.add("no_id_column", msg("findings.no_id_column", title=self.title), row=header_row,
+                         suggestion=msg("findings.no_id_column_hint", prefix=self.tab.id_prefix))
             elif col.need == "required":
-                self.add("missing_column", f"Colonne « {col.label} » introuvable dans l'onglet « {self.title} ».",
-                         row=header_row, column=col.label, severity="error",
-                         suggestion=f"Ajoutez ou renommez une colonne en « {col.label} » (autres noms acceptés : {', '.join(col.aliases[:4])}).")
+                self.add("missing_column", msg("findings.missing_required_column", column=label, title=self.title),
+                         row=header_row, column=label, severity="error",
+                         suggestion=msg("findings.missing_required_column_hint", column=label, aliases=", ".join(col.aliases[:4])))
             elif col.need == "recommended":
-                self.add("missing_column", f"Colonne « {col.label} » absente de l'onglet « {self.title} » : les analyses qui en dépendent seront vides.",
-                         row=header_row, column=col.label, severity="warning",
-                         suggestion=f"Ajoutez une colonne « {col.label} » si l'information existe.")
+                self.add("missing_column", msg("findings.missing_recommended_column", column=label, title=self.title),
+                         row=header_row, column=label, severity="warning",
+                         suggestion=msg("findings.missing_recommended_column_hint", column=label))
 
     def _assign_ids(self, records: dict[str, list], rows: list[int]) -> list[bool]:
         """Make ``records["id"]`` unique and non-empty; returns which IDs are provisional."""
@@ -185,16 +189,16 @@ class _TabLoader:
                 value = f"{tab.id_prefix}?L{row}"
                 made_up = True
                 if has_id_col:
-                    self.add("missing_id", f"Ligne {row} sans ID dans « {self.title} » : un ID provisoire ({value}) est utilisé.",
-                             row=row, column=id_header,
-                             suggestion="Donnez-lui un ID (ou utilisez « Attribuer les ID manquants ») : les références vers cette ligne en dépendent.")
+                    self.add("missing_id", msg("findings.missing_id", row=row, title=self.title, provisional=value),
+                             row=row, column=id_header, suggestion=msg("findings.missing_id_hint"))
             key = id_key(value) or (name_key(value) if not has_id_col else fold(value))
             if key in seen and not made_up:
                 first, first_row = seen[key]
-                self.add("duplicate_id", f"ID « {value} » en double dans « {self.title} » (lignes {first_row} et {row}).",
+                renamed = t("schema.duplicate_row_id", self.settings.language, value=value, row=row)
+                self.add("duplicate_id", msg("findings.duplicate_id", value=value, title=self.title, first_row=first_row, row=row),
                          row=row, column=id_header if has_id_col else self.headers.get(tab.name_column), value=value,
-                         suggestion=f"Renommez l'un des deux ; en attendant, la ligne {row} est appelée « {value} (ligne {row}) ».")
-                value = f"{value} (ligne {row})"
+                         suggestion=msg("findings.duplicate_id_hint", row=row, renamed=renamed))
+                value = renamed
             else:
                 seen[key] = (value, row)
             out_ids.append(value)
@@ -212,17 +216,18 @@ class _TabLoader:
                 for value, row in zip(records[col.key], rows, strict=True):
                     code = index.get(fold(value)) if value else ""
                     if code is None:
-                        self.add("invalid_value", f"Valeur « {value} » inattendue dans « {self.headers[col.key]} », ligne {row}.",
-                                 row=row, column=self.headers[col.key], value=value, suggestion=_enum_suggestion(col.enum, value))
+                        hint, guess = _enum_suggestion(col.enum, value, self.settings.language)
+                        self.add("invalid_value", msg("findings.invalid_value", value=value, column=self.headers[col.key], row=row),
+                                 row=row, column=self.headers[col.key], value=value, suggestion=hint, fix=guess)
                         code = value
                     out.append(code)
                 records[col.key] = out
             elif col.kind == "email":
                 for value, row in zip(records[col.key], rows, strict=True):
                     if value and ("@" not in value or " " in value or "." not in value.rsplit("@", 1)[-1]):
-                        self.add("invalid_value", f"Adresse e-mail « {value} » invalide, ligne {row}.", row=row,
+                        self.add("invalid_value", msg("findings.invalid_email", value=value, row=row), row=row,
                                  column=self.headers[col.key], value=value, severity="info",
-                                 suggestion="Vérifiez l'adresse (forme attendue : prenom.nom@organisation.org).")
+                                 suggestion=msg("findings.invalid_email_hint"))
 
 
 def load_grids(
@@ -249,9 +254,8 @@ def load_grids(
         if key not in grids:
             looked_for = (missing or {}).get(key, title)
             findings.append(finding(
-                "missing_tab", f"Onglet « {looked_for} » introuvable : cette partie du canevas ({tab.label.lower()}) n'est pas analysée.",
-                tab=looked_for,
-                suggestion=f"Créez l'onglet « {looked_for} » ou indiquez son nom dans config/canvas.toml ([tabs] {key} = \"…\").",
+                "missing_tab", msg("findings.missing_tab", title=looked_for, part=tab.label_in(settings.language).lower()),
+                lang=settings.language, tab=looked_for, suggestion=msg("findings.missing_tab_hint", title=looked_for, key=key),
             ))
             frames[key] = _empty_frame(tab)
             headers[key], extra[key] = {}, []

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from crmcanvas.i18n import DEFAULT_LANG, Text
+
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -37,6 +39,7 @@ class Finding:
     value: str | None
     message: str
     suggestion: str | None = None
+    fix: str | None = None  # the value that would correct the cell (tab, row, column), when there is one
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -44,16 +47,22 @@ class Finding:
 
 def finding(
     code: str,
-    message: str,
+    message: Text | str,
     *,
+    lang: str = DEFAULT_LANG,
     tab: str | None = None,
     row: int | None = None,
     column: str | None = None,
     value: object = None,
-    suggestion: str | None = None,
+    suggestion: Text | str | None = None,
     severity: Severity | None = None,
+    fix: str | None = None,
 ) -> Finding:
-    """Build a finding with the code's default severity unless one is given."""
+    """Build a finding with the code's default severity unless one is given.
+
+    ``message`` and ``suggestion`` are catalogue texts (:func:`crmcanvas.i18n.msg`),
+    rendered here in ``lang``: a canvas is built for one language (the setting).
+    """
     return Finding(
         severity=severity or CODES.get(code, "warning"),
         code=code,
@@ -61,8 +70,9 @@ def finding(
         row=row,
         column=column,
         value=None if value is None else str(value),
-        message=message,
-        suggestion=suggestion,
+        message=message.render(lang) if isinstance(message, Text) else message,
+        suggestion=suggestion.render(lang) if isinstance(suggestion, Text) else suggestion,
+        fix=fix,
     )
 
 

@@ -10,29 +10,51 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from crmcanvas.i18n import DEFAULT_LANG, has, t
+
 Kind = Literal["id", "text", "ref", "list", "enum", "email"]
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str  # French header written by crmcanvas (demo, new tabs)
     aliases: tuple[str, ...] = ()
     kind: Kind = "text"
     targets: tuple[str, ...] = ()  # for refs: tabs searched, in order
     relation: str | None = None  # edge name for refs
     enum: str | None = None  # value set name for enums
     need: Literal["required", "recommended", "optional"] = "optional"
+    tab: str = ""  # set by the Tab that holds it
+
+    def label_in(self, lang: str = DEFAULT_LANG) -> str:
+        """The header crmcanvas shows and writes for this column, in ``lang``."""
+        return t(f"schema.columns.{self.tab}.{self.key}", lang)
+
+    @property
+    def label(self) -> str:
+        """The French header (what new tabs and the demo carry)."""
+        return self.label_in(DEFAULT_LANG)
 
 
 @dataclass(frozen=True)
 class Tab:
     key: str
     title: str  # default sheet title
-    label: str  # French, for screens
     id_prefix: str
     name_column: str
     columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        for col in self.columns:
+            object.__setattr__(col, "tab", self.key)
+
+    def label_in(self, lang: str = DEFAULT_LANG) -> str:
+        """The tab's name on screen, in ``lang`` ("Besoins" / "Needs")."""
+        return t(f"schema.tabs.{self.key}", lang)
+
+    @property
+    def label(self) -> str:
+        return self.label_in(DEFAULT_LANG)
 
     def column(self, key: str) -> Column:
         for col in self.columns:
@@ -48,89 +70,89 @@ class Tab:
 ID_ALIASES = ("id", "identifiant", "ref", "reference", "code", "n", "no", "n°", "numero", "num", "#", "key", "cle")
 
 ENJEUX = Tab(
-    "enjeux", "enjeux", "Enjeux", "E", "enjeu",
+    "enjeux", "enjeux", "E", "enjeu",
     (
-        Column("id", "ID", ID_ALIASES, "id"),
-        Column("enjeu", "Enjeu", ("enjeu", "enjeux", "titre", "intitule", "libelle", "nom", "stake", "stakes", "name", "title", "objectif strategique"), need="required"),
-        Column("situation_actuelle", "Situation actuelle", ("situation actuelle", "constat", "etat actuel", "aujourd hui", "current situation", "as is")),
-        Column("situation_desiree", "Situation désirée", ("situation desiree", "situation souhaitee", "situation cible", "cible", "demain", "desired situation", "to be", "target situation")),
-        Column("indicateur", "Indicateur", ("indicateur", "indicateurs", "critere de succes", "criteres de succes", "critere de reussite", "kpi", "mesure", "success criteria", "success criterion", "indicator", "metric"), need="recommended"),
-        Column("valeur_actuelle", "Valeur actuelle", ("valeur actuelle", "valeur de depart", "current value", "baseline")),
-        Column("valeur_cible", "Valeur cible", ("valeur cible", "cible chiffree", "target value", "target")),
-        Column("echeance", "Échéance", ("echeance", "horizon", "delai", "date cible", "deadline", "due", "timeframe")),
-        Column("porteur", "Porteur", ("porteur", "responsable", "sponsor", "owner", "pilote"), "ref", ("personnes",), "porteur"),
-        Column("priorite", "Priorité", ("priorite", "importance", "priority"), "enum", enum="importance"),
+        Column("id", ID_ALIASES, "id"),
+        Column("enjeu", ("enjeu", "enjeux", "titre", "intitule", "libelle", "nom", "stake", "stakes", "name", "title", "objectif strategique"), need="required"),
+        Column("situation_actuelle", ("situation actuelle", "constat", "etat actuel", "aujourd hui", "current situation", "as is")),
+        Column("situation_desiree", ("situation desiree", "situation souhaitee", "situation cible", "cible", "demain", "desired situation", "to be", "target situation")),
+        Column("indicateur", ("indicateur", "indicateurs", "critere de succes", "criteres de succes", "critere de reussite", "kpi", "mesure", "success criteria", "success criterion", "indicator", "metric"), need="recommended"),
+        Column("valeur_actuelle", ("valeur actuelle", "valeur de depart", "current value", "baseline")),
+        Column("valeur_cible", ("valeur cible", "cible chiffree", "target value", "target")),
+        Column("echeance", ("echeance", "horizon", "delai", "date cible", "deadline", "due", "timeframe")),
+        Column("porteur", ("porteur", "responsable", "sponsor", "owner", "pilote"), "ref", ("personnes",), "porteur"),
+        Column("priorite", ("priorite", "importance", "priority"), "enum", enum="importance"),
     ),
 )
 
 BESOINS = Tab(
-    "besoins", "besoins", "Besoins", "B", "besoin",
+    "besoins", "besoins", "B", "besoin",
     (
-        Column("id", "ID", ID_ALIASES, "id"),
-        Column("besoin", "Besoin", ("besoin", "besoins", "user story", "story", "recit utilisateur", "histoire utilisateur", "description", "libelle", "intitule", "need", "requirement", "exigence"), need="required"),
-        Column("role", "Rôle", ("role", "roles", "acteur", "en tant que", "persona", "as a", "actor"), "ref", ("roles",), "role"),
-        Column("enjeux", "Enjeux", ("enjeux", "enjeu", "enjeux lies", "enjeu lie", "enjeux concernes", "stakes", "stake", "related stakes"), "ref", ("enjeux",), "enjeu", need="recommended"),
-        Column("donnees", "Données", ("donnees", "donnee", "objets", "objet", "objets metier", "data", "data objects", "data object", "entites"), "ref", ("donnees",), "donnee", need="recommended"),
-        Column("applications", "Applications", ("applications", "application", "outils", "outil", "apps", "app", "systems", "system", "ressources digitales"), "ref", ("applications",), "application"),
-        Column("priorite", "Priorité", ("priorite", "moscow", "priorite moscow", "priority"), "enum", enum="moscow", need="recommended"),
-        Column("statut", "Statut", ("statut", "etat", "status", "state", "avancement"), "enum", enum="statut_besoin"),
-        Column("lot", "Lot", ("lot", "release", "sprint", "phase", "iteration", "version", "jalon")),
-        Column("exprime_par", "Exprimé par", ("exprime par", "auteur", "demandeur", "source", "porte par", "expressed by", "author", "requested by", "requester"), "ref", ("personnes",), "exprime_par"),
-        Column("type", "Type", ("type", "nature", "type de besoin", "type de solution", "kind"), "enum", enum="type_besoin"),
+        Column("id", ID_ALIASES, "id"),
+        Column("besoin", ("besoin", "besoins", "user story", "story", "recit utilisateur", "histoire utilisateur", "description", "libelle", "intitule", "need", "requirement", "exigence"), need="required"),
+        Column("role", ("role", "roles", "acteur", "en tant que", "persona", "as a", "actor"), "ref", ("roles",), "role"),
+        Column("enjeux", ("enjeux", "enjeu", "enjeux lies", "enjeu lie", "enjeux concernes", "stakes", "stake", "related stakes"), "ref", ("enjeux",), "enjeu", need="recommended"),
+        Column("donnees", ("donnees", "donnee", "objets", "objet", "objets metier", "data", "data objects", "data object", "entites"), "ref", ("donnees",), "donnee", need="recommended"),
+        Column("applications", ("applications", "application", "outils", "outil", "apps", "app", "systems", "system", "ressources digitales"), "ref", ("applications",), "application"),
+        Column("priorite", ("priorite", "moscow", "priorite moscow", "priority"), "enum", enum="moscow", need="recommended"),
+        Column("statut", ("statut", "etat", "status", "state", "avancement"), "enum", enum="statut_besoin"),
+        Column("lot", ("lot", "release", "sprint", "phase", "iteration", "version", "jalon")),
+        Column("exprime_par", ("exprime par", "auteur", "demandeur", "source", "porte par", "expressed by", "author", "requested by", "requester"), "ref", ("personnes",), "exprime_par"),
+        Column("type", ("type", "nature", "type de besoin", "type de solution", "kind"), "enum", enum="type_besoin"),
     ),
 )
 
 DONNEES = Tab(
-    "donnees", "données", "Données", "D", "objet",
+    "donnees", "données", "D", "objet",
     (
-        Column("id", "ID", ID_ALIASES, "id"),
-        Column("objet", "Objet", ("objet", "objets", "donnee", "donnees", "nom", "terme", "concept", "entite", "object", "data object", "entity", "name", "term"), need="required"),
-        Column("definition", "Définition", ("definition", "description", "signification", "meaning"), need="recommended"),
-        Column("attributs", "Attributs", ("attributs", "attribut", "champs", "champ", "proprietes", "attributes", "fields"), "list", need="recommended"),
-        Column("proprietaire", "Propriétaire", ("proprietaire", "responsable", "garant", "data owner", "owner"), "ref", ("roles", "personnes"), "proprietaire"),
-        Column("application_maitre", "Application maître", ("application maitre", "systeme maitre", "application source", "source de verite", "master application", "master system", "system of record", "master"), "ref", ("applications",), "application_maitre"),
-        Column("reprise", "Reprise", ("reprise", "reprise des donnees", "migration", "historique", "data migration")),
+        Column("id", ID_ALIASES, "id"),
+        Column("objet", ("objet", "objets", "donnee", "donnees", "nom", "terme", "concept", "entite", "object", "data object", "entity", "name", "term"), need="required"),
+        Column("definition", ("definition", "description", "signification", "meaning"), need="recommended"),
+        Column("attributs", ("attributs", "attribut", "champs", "champ", "proprietes", "attributes", "fields"), "list", need="recommended"),
+        Column("proprietaire", ("proprietaire", "responsable", "garant", "data owner", "owner"), "ref", ("roles", "personnes"), "proprietaire"),
+        Column("application_maitre", ("application maitre", "systeme maitre", "application source", "source de verite", "master application", "master system", "system of record", "master"), "ref", ("applications",), "application_maitre"),
+        Column("reprise", ("reprise", "reprise des donnees", "migration", "historique", "data migration")),
     ),
 )
 
 APPLICATIONS = Tab(
-    "applications", "applications", "Applications", "A", "application",
+    "applications", "applications", "A", "application",
     (
-        Column("id", "ID", ID_ALIASES, "id"),
-        Column("application", "Application", ("application", "applications", "nom", "outil", "logiciel", "ressource", "name", "tool", "software"), need="required"),
-        Column("categorie", "Catégorie", ("categorie", "famille", "domaine", "category")),
-        Column("statut", "Statut", ("statut", "devenir", "avenir", "decision", "status", "fate"), "enum", enum="statut_application"),
-        Column("proprietaire", "Propriétaire", ("proprietaire", "responsable", "owner"), "ref", ("personnes", "roles"), "proprietaire"),
-        Column("donnees", "Données", ("donnees", "donnee", "objets", "data", "data objects"), "ref", ("donnees",), "donnee"),
-        Column("echanges", "Échanges", ("echanges", "interfaces", "flux", "integrations", "interfaces avec", "connexions", "exchanges", "integrates with"), "ref", ("applications",), "echange"),
-        Column("interne_externe", "Interne / externe", ("interne externe", "interne ou externe", "hebergement", "internal external", "scope"), "enum", enum="interne_externe"),
+        Column("id", ID_ALIASES, "id"),
+        Column("application", ("application", "applications", "nom", "outil", "logiciel", "ressource", "name", "tool", "software"), need="required"),
+        Column("categorie", ("categorie", "famille", "domaine", "category")),
+        Column("statut", ("statut", "devenir", "avenir", "decision", "status", "fate"), "enum", enum="statut_application"),
+        Column("proprietaire", ("proprietaire", "responsable", "owner"), "ref", ("personnes", "roles"), "proprietaire"),
+        Column("donnees", ("donnees", "donnee", "objets", "data", "data objects"), "ref", ("donnees",), "donnee"),
+        Column("echanges", ("echanges", "interfaces", "flux", "integrations", "interfaces avec", "connexions", "exchanges", "integrates with"), "ref", ("applications",), "echange"),
+        Column("interne_externe", ("interne externe", "interne ou externe", "hebergement", "internal external", "scope"), "enum", enum="interne_externe"),
     ),
 )
 
 PERSONNES = Tab(
-    "personnes", "personnes", "Personnes", "P", "nom",
+    "personnes", "personnes", "P", "nom",
     (
-        Column("id", "ID", ID_ALIASES, "id"),
-        Column("prenom", "Prénom", ("prenom", "first name", "firstname", "given name")),
-        Column("nom", "Nom", ("nom", "nom de famille", "last name", "lastname", "surname", "name", "personne", "nom complet", "full name"), need="required"),
-        Column("email", "E-mail", ("email", "e mail", "mail", "courriel", "adresse email", "adresse e mail", "adresse mail"), "email"),
-        Column("fonction", "Fonction", ("fonction", "poste", "titre", "job title", "title", "position")),
-        Column("departement", "Département", ("departement", "service", "direction", "pole", "equipe", "department", "team"), need="recommended"),
-        Column("organisation", "Organisation", ("organisation", "societe", "entreprise", "structure", "company", "organization", "organisation externe")),
-        Column("roles", "Rôles", ("roles", "role", "roles canevas"), "ref", ("roles",), "role", need="recommended"),
-        Column("implication", "Implication", ("implication", "role projet", "role dans le projet", "involvement", "engagement"), "enum", enum="implication"),
+        Column("id", ID_ALIASES, "id"),
+        Column("prenom", ("prenom", "first name", "firstname", "given name")),
+        Column("nom", ("nom", "nom de famille", "last name", "lastname", "surname", "name", "personne", "nom complet", "full name"), need="required"),
+        Column("email", ("email", "e mail", "mail", "courriel", "adresse email", "adresse e mail", "adresse mail"), "email"),
+        Column("fonction", ("fonction", "poste", "titre", "job title", "title", "position")),
+        Column("departement", ("departement", "service", "direction", "pole", "equipe", "department", "team"), need="recommended"),
+        Column("organisation", ("organisation", "societe", "entreprise", "structure", "company", "organization", "organisation externe")),
+        Column("roles", ("roles", "role", "roles canevas"), "ref", ("roles",), "role", need="recommended"),
+        Column("implication", ("implication", "role projet", "role dans le projet", "involvement", "engagement"), "enum", enum="implication"),
     ),
 )
 
 ROLES = Tab(
-    "roles", "rôles", "Rôles", "R", "role",
+    "roles", "rôles", "R", "role",
     (
-        Column("id", "ID", ID_ALIASES, "id"),
-        Column("role", "Rôle", ("role", "roles", "nom", "intitule", "libelle", "name"), need="required"),
-        Column("type", "Type", ("type", "interne externe", "interne ou externe", "internal external", "kind"), "enum", enum="interne_externe"),
-        Column("departement", "Département", ("departement", "service", "direction", "pole", "department", "team")),
-        Column("description", "Description", ("description", "mission", "missions", "details")),
-        Column("persona", "Persona", ("persona", "profil", "segment", "profile")),
+        Column("id", ID_ALIASES, "id"),
+        Column("role", ("role", "roles", "nom", "intitule", "libelle", "name"), need="required"),
+        Column("type", ("type", "interne externe", "interne ou externe", "internal external", "kind"), "enum", enum="interne_externe"),
+        Column("departement", ("departement", "service", "direction", "pole", "department", "team")),
+        Column("description", ("description", "mission", "missions", "details")),
+        Column("persona", ("persona", "profil", "segment", "profile")),
     ),
 )
 
@@ -192,15 +214,10 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
-ENUM_LABELS: dict[str, str] = {
-    "must": "Must (indispensable)", "should": "Should (important)", "could": "Could (souhaitable)", "wont": "Won't (pas maintenant)",
-    "haute": "Haute", "moyenne": "Moyenne", "basse": "Basse",
-    "nouveau": "Nouveau", "qualifie": "Qualifié", "valide": "Validé", "en_cours": "En cours", "livre": "Livré", "rejete": "Rejeté",
-    "standard": "Standard", "parametrage": "Paramétrage", "specifique": "Spécifique",
-    "en_place": "En place", "a_remplacer": "À remplacer", "a_conserver": "À conserver", "a_integrer": "À intégrer", "candidate": "Candidate",
-    "interne": "Interne", "externe": "Externe",
-    "sponsor": "Sponsor", "pilote": "Pilote", "referent_metier": "Référent métier", "contributeur": "Contributeur",
-}
+def value_label(code: str, lang: str = DEFAULT_LANG) -> str:
+    """How a value-set code reads on screen ("must" -> "Must (indispensable)"); unknown values as typed."""
+    key = f"schema.values.{code}"
+    return t(key, lang) if code and has(key) else code
 
 FORMULA_ERRORS = frozenset({"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#ERROR!", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"})
 

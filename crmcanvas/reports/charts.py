@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from crmcanvas.analysis.gaps import GAPS
 from crmcanvas.analysis.traceability import MATRICES, SankeyTable
-from crmcanvas.core.schema import ENUM_LABELS
+from crmcanvas.core.schema import value_label
 from crmcanvas.core.text import shorten
 
 # Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
@@ -242,7 +242,7 @@ def priority_status_bar(needs: pd.DataFrame, title: str = "Besoins par priorité
     extra = sorted(s for s in counts.columns if s not in STATUS_ORDER)
     fig = go.Figure()
     for i, s in enumerate([s for s in STATUS_ORDER if s in counts.columns] + extra):
-        name = ENUM_LABELS.get(s, "Non renseigné" if s == "sans_statut" else s)
+        name = "Non renseigné" if s == "sans_statut" else value_label(s)
         fig.add_bar(x=[PRIORITY_NAMES[p] for p in x_keys], y=[int(counts.at[p, s]) for p in x_keys], name=shorten(name, 24),
                     marker_color=STATUS_COLOURS.get(s, PALETTE[(i + 3) % len(PALETTE)] if s != "sans_statut" else "#CCCCCC"),
                     hovertemplate="%{x} · " + name + " : %{y}<extra></extra>")

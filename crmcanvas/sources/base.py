@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from crmcanvas.i18n import DEFAULT_LANG, Text
+
 Grid = list[list[str]]
 
 
@@ -59,13 +61,37 @@ class UpdateResult:
 
 
 class SourceError(Exception):
-    """The source cannot be read or written. ``message`` is French and safe to show."""
+    """The source cannot be read or written. Its text is safe to show (never a credential).
 
-    def __init__(self, message: str, *, suggestion: str | None = None, retryable: bool = False):
-        super().__init__(message)
-        self.message = message
-        self.suggestion = suggestion
+    Message and suggestion are catalogue texts rendered by whoever shows them,
+    in the reader's language and context (``render(lang, context="cli")``): a
+    source does not know whether a dashboard or a one-shot command called it.
+    ``message`` / ``suggestion`` give the default (French) rendering.
+    """
+
+    def __init__(self, message: Text | str, *, suggestion: Text | str | None = None, retryable: bool = False):
+        super().__init__(str(message))
+        self.text = message
+        self.hint = suggestion
         self.retryable = retryable
+
+    @staticmethod
+    def _render(value: Text | str | None, lang: str, context: str | None) -> str | None:
+        if isinstance(value, Text):
+            return value.render(lang, context=context)
+        return value
+
+    def render(self, lang: str = DEFAULT_LANG, context: str | None = None) -> tuple[str, str | None]:
+        """(message, suggestion) in ``lang``, worded for ``context`` ("cli" or "dashboard")."""
+        return self._render(self.text, lang, context) or "", self._render(self.hint, lang, context)
+
+    @property
+    def message(self) -> str:
+        return self.render()[0]
+
+    @property
+    def suggestion(self) -> str | None:
+        return self.render()[1]
 
 
 class WriteConflict(SourceError):

@@ -11,7 +11,7 @@ from crmcanvas.core.canvas import Canvas
 from crmcanvas.core.findings import sort_findings
 from crmcanvas.core.schema import TABS
 from crmcanvas.sources import DemoSource
-from crmcanvas.ui.messages import SEVERITY_LABELS, t
+from crmcanvas.ui.messages import severity_labels, t
 
 
 def _age(since: datetime) -> str:
@@ -43,7 +43,7 @@ def severity_counts(canvas: Canvas, lang: str = "fr") -> None:
 
 
 def findings_frame(canvas: Canvas, lang: str = "fr") -> pd.DataFrame:
-    labels = SEVERITY_LABELS[lang]
+    labels = severity_labels(lang)
     rows = [
         {
             t("severity", lang): labels[f.severity],
@@ -63,14 +63,14 @@ def findings_frame(canvas: Canvas, lang: str = "fr") -> pd.DataFrame:
 def display_frame(canvas: Canvas, tab: str) -> pd.DataFrame:
     """A tab as people know it: their own headers, enum codes shown as labels, the sheet row number."""
     from crmcanvas.core.canvas import PROVISIONAL, ROW
-    from crmcanvas.core.schema import ENUM_LABELS
+    from crmcanvas.core.schema import value_label
 
     frame = canvas.frames[tab].copy()
     spec = TABS[tab]
     headers = canvas.headers.get(tab, {})
     for col in spec.columns:
         if col.kind == "enum":
-            frame[col.key] = frame[col.key].map(lambda v: ENUM_LABELS.get(v, v))
+            frame[col.key] = frame[col.key].map(value_label)
     shown = [c.key for c in spec.columns if c.key in headers] + canvas.extra_columns.get(tab, [])
     frame = frame[[ROW, *shown]].rename(columns={ROW: "Ligne", **{k: headers.get(k, k) for k in shown}})
     return frame.drop(columns=[PROVISIONAL], errors="ignore")
