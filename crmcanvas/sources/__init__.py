@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from crmcanvas.core.config import Settings
-from crmcanvas.core.shape import match_titles
-from crmcanvas.sources.base import RawCanvas, Source, SourceError
+from crmcanvas.sources.base import ReadableSource, Source, SourceError, WritableSource, is_writable
+from crmcanvas.sources.demo import DemoSource
 
 _SHEET_URL = re.compile(r"^https?://docs\.google\.com/spreadsheets/d/[A-Za-z0-9_-]+")
 _SHEET_KEY = re.compile(r"^[A-Za-z0-9_-]{25,}$")
@@ -53,33 +53,5 @@ def open_source(spec: str | None, settings: Settings, secrets: Mapping[str, Any]
     )
 
 
-class DemoSource:
-    """The bundled demo canvas, read-only: what a new user sees before configuring a sheet."""
-
-    description = "Canevas de démonstration (Association Les Jardins Solidaires, fictive)"
-
-    def read(self, wanted: Mapping[str, str]) -> RawCanvas:
-        from crmcanvas.demo import DEMO_TITLES, demo_grids
-
-        grids = demo_grids()
-        by_title = {DEMO_TITLES[k]: grids[k] for k in grids}
-        found, missing = match_titles(wanted, list(by_title))
-        return RawCanvas(
-            grids={k: by_title[t] for k, t in found.items()},
-            titles=found,
-            version="demo-" + __import__("crmcanvas").__version__,
-            source=self.description,
-            missing=missing,
-            available=list(by_title),
-        )
-
-    def _read_only(self, *args: object, **kwargs: object):
-        raise SourceError(
-            "Le canevas de démonstration est en lecture seule.",
-            suggestion="Configurez une Google Sheet ou un classeur .xlsx (crmcanvas demo --out canevas.xlsx) pour écrire.",
-        )
-
-    append_row = update_cells = assign_missing_ids = _read_only
-
-
-__all__ = ["DEMO", "DemoSource", "Source", "SourceError", "is_google_sheet", "open_source", "resolve_spec"]
+__all__ = ["DEMO", "DemoSource", "ReadableSource", "Source", "SourceError", "WritableSource", "is_google_sheet", "is_writable",
+           "open_source", "resolve_spec"]

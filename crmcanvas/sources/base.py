@@ -116,19 +116,37 @@ class RowNotFound(SourceError):
 
 
 @runtime_checkable
-class Source(Protocol):
+class ReadableSource(Protocol):
+    """Every source: the whole canvas in one read, with a version token."""
+
     description: str
 
     def read(self, wanted: Mapping[str, str]) -> RawCanvas:
         """Read the wanted tabs (canonical key -> title) in one go; see :func:`crmcanvas.core.shape.match_titles`."""
+        ...
+
+
+@runtime_checkable
+class WritableSource(ReadableSource, Protocol):
+    """A source the dashboard may write to (Google Sheet, local workbook); the demo is not one."""
 
     def append_row(
         self, title: str, values: Mapping[str, str], *, id_column: str | None = None, id_prefix: str | None = None
     ) -> AppendResult:
         """Append one row; values keyed by header. With id_column/id_prefix, assign the next free ID."""
+        ...
 
     def update_cells(self, title: str, *, id_column: str, row_id: str, changes: list[CellChange]) -> UpdateResult:
         """Write changes in the row whose ID matches row_id, only if every cell still holds ``expected``."""
+        ...
 
     def assign_missing_ids(self, title: str, *, id_column: str, id_prefix: str) -> list[tuple[int, str]]:
         """Give rows with an empty ID the next free IDs, touching no other cell; returns (row, id)."""
+        ...
+
+
+Source = ReadableSource  # what a reader needs; ask ``isinstance(source, WritableSource)`` before writing
+
+
+def is_writable(source: object) -> bool:
+    return isinstance(source, WritableSource)
