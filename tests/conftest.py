@@ -12,12 +12,22 @@ def settings() -> Settings:
     return Settings()
 
 
+@pytest.fixture(scope="session")
+def _empty_config(tmp_path_factory):
+    path = tmp_path_factory.mktemp("config") / "canvas.toml"
+    path.write_text("", encoding="utf-8")
+    return path
+
+
 @pytest.fixture(autouse=True)
-def _no_user_config(monkeypatch, tmp_path):
-    """Tests never pick up a developer's config/canvas.toml or CRMCANVAS_* variables."""
+def _no_user_config(monkeypatch, _empty_config):
+    """Tests never pick up a developer's config/canvas.toml or CRMCANVAS_* variables.
+
+    CRMCANVAS_CONFIG names an empty file: a config file that is named must exist.
+    """
     import os
 
     for name in list(os.environ):
         if name.startswith("CRMCANVAS_"):
             monkeypatch.delenv(name)
-    monkeypatch.setenv("CRMCANVAS_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.setenv("CRMCANVAS_CONFIG", str(_empty_config))

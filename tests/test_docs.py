@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from crmcanvas.cli import build_parser
@@ -51,3 +53,60 @@ def test_every_finding_code_named_in_readme_exists():
     paragraph = README.split("Ce qui cloche devient un **constat**", 1)[1].split("\n\n", 1)[0]
     named = set(re.findall(r"`([a-z]+_[a-z_]+)`", paragraph))
     assert named and named <= set(CODES)
+
+
+DOCS = {path.name: path.read_text(encoding="utf-8") for path in (ROOT / "docs").glob("*.md")}
+
+
+def test_every_cli_option_is_documented():
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    for p in [parser, *commands.values()]:
+        for action in p._actions:
+            for option in action.option_strings:
+                if option.startswith("--") and option != "--help":
+                    assert f"{option}" in README, (p.prog, option)
+
+
+def test_every_exit_code_is_in_the_readme_table():
+    from crmcanvas.cli import terminal
+
+    codes = [value for name, value in vars(terminal).items() if name.startswith("EXIT_")]
+    table = README.split("| code de sortie |", 1)[1].split("\n\n", 1)[0]
+    assert sorted(int(code) for code in re.findall(r"^\| (\d+) \|", table, re.M)) == sorted(codes)
+
+
+def test_readme_and_docs_give_the_same_quota_advice():
+    """A 429 means too many reads: read less often, i.e. raise refresh_seconds (never lower it)."""
+    for name, text in {"README.md": README, **DOCS}.items():
+        assert not re.search(r"(baiss|diminu|réduis)\w*\s+`refresh_seconds`", text), name
+    assert re.search(r"augmentez `refresh_seconds`", README)
+    assert re.search(r"augmente\w* `refresh_seconds`", DOCS["google-sheets.md"])
+
+
+def test_readme_says_what_start_sh_really_does():
+    """The server runs headless (.streamlit/config.toml): it serves the page, it opens no browser."""
+    assert re.search(r"^headless = true$", (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"), re.M)
+    assert "sert le tableau de bord sur http://localhost:8501" in README
+    assert not re.search(r"ouvre\s+http", README)
+
+
+def test_readme_says_how_to_reach_the_venv_install_sh_may_create():
+    install = (ROOT / "scripts" / "install.sh").read_text(encoding="utf-8")
+    assert "-m venv .venv" in install  # what the README explains below
+    section = README.split("### Lancer les commandes dans un nouveau terminal", 1)[1]
+    assert "source .venv/bin/activate" in section and ".venv/bin/crmcanvas" in section
+    assert ".venv/bin/python -m crmcanvas.standin" in section and "python3 -m crmcanvas --help" in section
+    before = README.split("### Lancer les commandes dans un nouveau terminal", 1)[0]
+    assert "python -m crmcanvas.standin" not in before and "crmcanvas check" not in before
+
+
+def test_the_module_form_shown_in_the_readme_runs():
+    done = subprocess.run([sys.executable, "-m", "crmcanvas", "--help"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0 and "check" in done.stdout, done.stderr
+
+
+def test_every_source_file_the_docs_name_exists():
+    for name, text in {"README.md": README, **DOCS}.items():
+        for path in re.findall(r"`(crmcanvas/[\w/]+\.(?:py|md|toml))`", text):
+            assert (ROOT / path).exists(), (name, path)

@@ -1,36 +1,40 @@
 """``crmcanvas`` command line: thin commands over the library.
 
-Exit codes of ``check``: 0 no error-severity finding, 1 at least one, 2 the
-source (or the configuration) cannot be read — the reason goes to stderr.
+Every command resolves settings, secrets and source with
+:func:`crmcanvas.core.config.resolve`, the function the dashboard uses, so
+``crmcanvas check`` in the dashboard's folder reads the dashboard's sheet. It
+speaks the configured ``language``; its words come from ``crmcanvas/i18n/cli.toml``.
+Exit codes are listed in :mod:`crmcanvas.cli.terminal` (0, 1 errors found, 2
+cannot run, 130 Ctrl-C, 141 output closed).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shlex
 import sys
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from crmcanvas import analysis
-from crmcanvas.build.pipeline import build_canvas
-from crmcanvas.cli.text import format_check_text
-from crmcanvas.core.canvas import Canvas
-from crmcanvas.core.config import ConfigError, Settings, load_settings
-from crmcanvas.core.findings import sort_findings
-from crmcanvas.sources import open_source
-from crmcanvas.sources.base import SourceError
+from crmcanvas.cli.terminal import EXIT_FAILED, EXIT_FINDINGS, EXIT_OK, emit, fail, guarded
+from crmcanvas.core.config import ENV_PREFIX, ConfigError, Settings, config_file, is_printable, printable, resolve
+from crmcanvas.i18n import DEFAULT_LANG, LANGUAGES, t
 
+if TYPE_CHECKING:
+    from crmcanvas.core.canvas import Canvas
 
-def _fail(message: str, suggestion: str | None = None) -> int:
-    print(f"crmcanvas : {message}", file=sys.stderr)
-    if suggestion:
-        print(f"  → {suggestion}", file=sys.stderr)
-    return 2
+COMMANDS = ("check", "demo")
 
 
 def check_payload(canvas: Canvas, settings: Settings) -> dict:
     """The JSON object of ``crmcanvas check --format json``."""
+    from crmcanvas import analysis
+    from crmcanvas.core.findings import sort_findings
+
     return {
         "source": canvas.source,
         "version": canvas.version,
@@ -40,55 +44,140 @@ def check_payload(canvas: Canvas, settings: Settings) -> dict:
     }
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _config_failure(exc: ConfigError, lang: str) -> int:
+    message, hint = exc.render(exc.lang or lang, context="cli")
+    return fail(exc.lang or lang, message, hint)
+
+
+def cmd_check(args: argparse.Namespace, lang: str) -> int:
+    from crmcanvas.build.pipeline import build_canvas
+    from crmcanvas.cli.text import format_check_text
+    from crmcanvas.sources import SourceError, SpecError, open_source
+
     try:
-        settings = load_settings(args.config)
-        source = open_source(args.source, settings)
-        canvas = build_canvas(source, settings)
+        resolved = resolve(args.config, source=args.source)
     except ConfigError as exc:
-        return _fail(str(exc), "Corrigez la clé indiquée dans config/canvas.toml ou la variable CRMCANVAS_… correspondante.")
+        return _config_failure(exc, lang)
+    settings = resolved.settings
+    lang = settings.language
+    try:
+        canvas = build_canvas(open_source(resolved), settings)
     except SourceError as exc:
-        return _fail(exc.message, exc.suggestion)
+        message, hint = exc.render(lang, context="cli")
+        details = []
+        if not isinstance(exc, SpecError) and not resolved.is_demo:
+            details.append(t("cli.source_line", lang, spec=printable(resolved.spec), origin=resolved.origin_text()))
+        return fail(lang, message, hint, *details)
     payload = check_payload(canvas, settings)
     if args.format == "json":
-        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
+        emit(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
     else:
-        print(format_check_text(canvas, payload))
-    return 1 if canvas.has_errors else 0
+        emit(format_check_text(canvas, payload, lang))
+    return EXIT_FINDINGS if canvas.has_errors else EXIT_OK
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    from crmcanvas.demo import write_demo_workbook
-
+def cmd_demo(args: argparse.Namespace, lang: str) -> int:
+    if not is_printable(args.out):
+        return fail(lang, t("cli.name_not_utf8", lang, path=printable(args.out)), t("cli.name_not_utf8_hint", lang))
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
-        return _fail(f"« {out} » : le fichier de sortie doit finir par .xlsx.")
+        return fail(lang, t("cli.demo.not_xlsx", lang, path=out))
+    if (out.exists() or out.is_symlink()) and not args.force:
+        return fail(lang, t("cli.demo.exists", lang, path=out), t("cli.demo.exists_hint", lang, path=shlex.quote(str(out))))
+    from crmcanvas.demo import write_demo_workbook
+
     try:
         write_demo_workbook(out)
     except OSError as exc:
-        return _fail(f"impossible d'écrire « {out} » : {exc.strerror or exc}.")
-    print(f"Canevas de démonstration écrit dans {out}")
-    return 0
+        return fail(lang, t("cli.demo.write_failed", lang, path=out, reason=exc.strerror or exc))
+    emit(t("cli.demo.written", lang, path=out))
+    return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="crmcanvas", description="Tableau de bord du Canevas Systémique d'un projet CRM.")
-    parser.add_argument("--config", help="fichier de configuration (défaut : config/canvas.toml)")
-    sub = parser.add_subparsers(dest="command", required=True)
+# ---------------------------------------------------------------------- parser in the reader's language
 
-    check = sub.add_parser("check", help="lit le canevas et liste les constats (erreurs, avertissements)")
-    check.add_argument("source", nargs="?", help="classeur .xlsx ou URL de Google Sheet (défaut : configuration, sinon démo)")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+
+@cache
+def _formatter(lang: str) -> type[argparse.HelpFormatter]:
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+            super().add_usage(usage, actions, groups, t("cli.usage", lang) if prefix is None else prefix)
+
+        def start_section(self, heading: str | None) -> None:  # argparse adds the colon; French puts a space before it
+            super().start_section(t("cli.section", lang, title=heading) if heading else heading)
+
+    return Formatter
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse speaking the catalogue's words (section titles, -h, errors)."""
+
+    def __init__(self, *args: Any, lang: str = DEFAULT_LANG, **kwargs: Any):
+        self.lang = lang
+        kwargs.setdefault("formatter_class", _formatter(lang))
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = t("cli.positionals", lang)
+        self._optionals.title = t("cli.optionals", lang)
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help_option", lang))
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_FAILED, t("cli.error_line", self.lang, message=t("cli.usage_error", self.lang, detail=message)) + "\n")
+
+
+def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
+    parser = _Parser(prog="crmcanvas", description=t("cli.description", lang), epilog=t("cli.epilog", lang), lang=lang)
+    parser.add_argument("--config", metavar="FILE", help=t("cli.config_option", lang))
+    sub = parser.add_subparsers(dest="command", title=t("cli.commands", lang), metavar="{" + ",".join(COMMANDS) + "}")
+
+    check = sub.add_parser("check", help=t("cli.check.help", lang), description=t("cli.check.help", lang), lang=lang)
+    check.add_argument("source", nargs="?", metavar="SOURCE", help=t("cli.check.source", lang))
+    check.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.check.format", lang))
     check.set_defaults(func=cmd_check)
 
-    demo = sub.add_parser("demo", help="écrit le canevas de démonstration dans un classeur .xlsx")
-    demo.add_argument("--out", required=True, help="fichier .xlsx à écrire")
+    demo = sub.add_parser("demo", help=t("cli.demo.help", lang), description=t("cli.demo.help", lang), lang=lang)
+    demo.add_argument("--out", required=True, metavar="FILE", help=t("cli.demo.out", lang))
+    demo.add_argument("--force", action="store_true", help=t("cli.demo.force", lang))
     demo.set_defaults(func=cmd_demo)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return args.func(args)
+def _config_argument(argv: Sequence[str]) -> str | None:
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--config")
+    return early.parse_known_args(argv)[0].config
 
+
+def _language(config: str | None) -> str:
+    """The language to speak before the command runs: the configuration's, else CRMCANVAS_LANGUAGE, else French."""
+    try:
+        return resolve(config).settings.language
+    except ConfigError as exc:
+        env = os.environ.get(ENV_PREFIX + "LANGUAGE")
+        return exc.lang or (env if env in LANGUAGES else DEFAULT_LANG)
+
+
+def _run(argv: Sequence[str], spoken: list[str]) -> int:
+    config = _config_argument(argv)
+    lang = spoken[0] = _language(config)
+    parser = build_parser(lang)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error already explained by the parser
+        return exc.code if isinstance(exc.code, int) else EXIT_FAILED
+    if args.command is None:
+        parser.print_usage(sys.stderr)
+        return fail(lang, t("cli.no_command", lang, commands=", ".join(COMMANDS)))
+    if args.config:
+        try:
+            config_file(args.config, os.environ, Path.cwd())
+        except ConfigError as exc:
+            return _config_failure(exc, lang)
+    return args.func(args, lang)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``crmcanvas`` script; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    spoken = [DEFAULT_LANG]
+    return guarded(lambda: _run(argv, spoken), lambda: spoken[0])

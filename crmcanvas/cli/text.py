@@ -1,4 +1,8 @@
-"""Terminal layout of the CLI's text output: findings, metrics and gaps as plain tables (French)."""
+"""Terminal layout of the CLI's text output: findings, metrics and gaps as plain tables, in the reader's language.
+
+Every heading comes from the catalogue (``cli.text.*``); gap titles and metric
+labels come from the analysis registry.
+"""
 
 from __future__ import annotations
 
@@ -9,65 +13,71 @@ from crmcanvas.analysis.metrics import METRIC_LABELS
 from crmcanvas.core.canvas import Canvas
 from crmcanvas.core.findings import sort_findings
 from crmcanvas.core.text import shorten
+from crmcanvas.i18n import DEFAULT_LANG, t
 
-SEVERITY_FR = {"error": "ERREUR", "warning": "ATTENTION", "info": "INFO"}
+
+def _w(key: str, lang: str, **params: object) -> str:
+    return t(f"cli.text.{key}", lang, **params)
 
 
-def format_check_text(canvas: Canvas, payload: dict) -> str:
+def format_check_text(canvas: Canvas, payload: dict, lang: str = DEFAULT_LANG) -> str:
     sev = canvas.severity_counts
     lines = [
-        f"Source : {canvas.source}",
-        "Lignes : " + " · ".join(f"{tab} {n}" for tab, n in canvas.counts.items()),
-        f"Constats : {sev['error']} erreur(s), {sev['warning']} avertissement(s), {sev['info']} info(s)",
+        _w("source", lang, source=canvas.source),
+        _w("rows", lang, counts=" · ".join(f"{tab} {n}" for tab, n in canvas.counts.items())),
+        _w("findings", lang, errors=sev["error"], warnings=sev["warning"], infos=sev["info"]),
         "",
     ]
     findings = sort_findings(canvas.findings)
     if findings:
-        lines.append(f"{'SÉVÉRITÉ':<10} {'CODE':<22} {'ONGLET':<14} {'LIGNE':>5}  MESSAGE")
+        col = {name: _w(f"col.{name}", lang) for name in ("severity", "code", "tab", "row", "message")}
+        lines.append(f"{col['severity']:<10} {col['code']:<22} {col['tab']:<14} {col['row']:>5}  {col['message']}")
+        severity = {name: _w(f"severity.{name}", lang) for name in ("error", "warning", "info")}
         for f in findings:
-            lines.append(f"{SEVERITY_FR[f.severity]:<10} {f.code:<22} {(f.tab or '-')[:14]:<14} {f.row or '-':>5}  {f.message}")
+            lines.append(f"{severity[f.severity]:<10} {f.code:<22} {(f.tab or '-')[:14]:<14} {f.row or '-':>5}  {f.message}")
             if f.suggestion:
                 lines.extend(textwrap.wrap(f.suggestion, 110, initial_indent=" " * 56 + "→ ", subsequent_indent=" " * 58))
     else:
-        lines.append("Aucun constat : le canevas est propre.")
-    extra = format_report_text(payload)
+        lines.append(_w("no_findings", lang))
+    extra = format_report_text(payload, lang)
     if extra:
         lines += ["", extra]
     return "\n".join(lines)
 
 
-
-
-def _fmt(value: object) -> str:
+def _fmt(value: object, lang: str = DEFAULT_LANG) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:.1f} %".replace(".", ",")
+        return _w("percent", lang, value=f"{value:.1f}".replace(".", _w("decimal_separator", lang)))
     return str(value)
 
 
-def format_report_text(report: dict) -> str:
-    """Metrics, per-stake coverage and gaps as plain-text tables (French)."""
+def format_report_text(report: dict, lang: str = DEFAULT_LANG) -> str:
+    """Metrics, per-stake coverage and gaps as plain-text tables."""
     metrics = report.get("metrics") or {}
     gaps = report.get("gaps") or {}
     lines: list[str] = []
+    col = {name: _w(f"col.{name}", lang) for name in (
+        "metric", "value", "id", "stake", "must", "should", "could", "no_priority", "total", "score", "share", "gap", "count", "items")}
     if metrics:
-        lines += ["INDICATEURS", f"{'Indicateur':<56} {'Valeur':>10}"]
+        lines += [_w("metrics", lang), f"{col['metric']:<56} {col['value']:>10}"]
         for key, label in METRIC_LABELS.items():
             if key in metrics:
-                lines.append(f"{label:<56} {_fmt(metrics[key]):>10}")
+                lines.append(f"{label:<56} {_fmt(metrics[key], lang):>10}")
         coverage = metrics.get("couverture_par_enjeu") or []
         if coverage:
-            lines += ["", "COUVERTURE PAR ENJEU (pondérée MoSCoW : must 4, should 2, could 1, non renseignée 1)",
-                      f"{'ID':<8} {'Enjeu':<44} {'Must':>5} {'Should':>6} {'Could':>5} {'N.R.':>5} {'Total':>5} {'Score':>6} {'Part':>8}"]
+            lines += ["", _w("coverage", lang),
+                      f"{col['id']:<8} {col['stake']:<44} {col['must']:>5} {col['should']:>6} {col['could']:>5} {col['no_priority']:>5} "
+                      f"{col['total']:>5} {col['score']:>6} {col['share']:>8}"]
             for row in coverage:
                 lines.append(
                     f"{shorten(row['id'], 8):<8} {shorten(row['label'], 44):<44} {row['must']:>5} {row['should']:>6} {row['could']:>5} "
-                    f"{row['sans_priorite']:>5} {row['besoins']:>5} {row['score']:>6} {_fmt(float(row['part_pct'])):>8}"
+                    f"{row['sans_priorite']:>5} {row['besoins']:>5} {row['score']:>6} {_fmt(float(row['part_pct']), lang):>8}"
                 )
     if gaps:
         total = sum(len(v) for v in gaps.values())
-        lines += ["", f"TROUS DU CANEVAS ({total} élément(s))", f"{'Trou':<52} {'Nombre':>6}  Éléments"]
+        lines += ["", _w("gaps", lang, total=total), f"{col['gap']:<52} {col['count']:>6}  {col['items']}"]
         for name, items in gaps.items():
             title = GAPS.get(name, (name, ""))[0]
             listed = ", ".join(item["id"] for item in items[:12]) + (" …" if len(items) > 12 else "")

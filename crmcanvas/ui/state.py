@@ -13,32 +13,47 @@ import streamlit as st
 
 from crmcanvas.build.live import CanvasFeed
 from crmcanvas.core.canvas import Canvas
-from crmcanvas.core.config import ConfigError, Settings, load_settings
-from crmcanvas.sources import open_source, resolve_spec
+from crmcanvas.core.config import ConfigError, Resolved, Settings, resolve
+from crmcanvas.i18n import msg
+from crmcanvas.sources import open_source
 from crmcanvas.sources.base import SourceError
 from crmcanvas.ui.messages import t
 
 
 def secrets() -> Mapping[str, Any]:
-    """st.secrets as a plain dict; empty when no secrets.toml exists (the demo case)."""
+    """st.secrets as a plain dict; empty when no secrets.toml exists (the demo case).
+
+    A secrets file that exists but does not parse is a ConfigError naming it, not
+    "no secrets": quietly showing the demo instead of the sheet would mislead.
+    """
     try:
         return {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in st.secrets.items()}
-    except Exception:  # no secrets file: Streamlit raises on first access
+    except Exception as exc:  # no secrets file: Streamlit raises on first access
+        found = getattr(exc, "exec_kwargs", None) or {}
+        if found.get("error"):
+            raise ConfigError(msg("config.secrets_invalid", path=found.get("path", "secrets.toml"), reason=found["error"]),
+                              suggestion=msg("config.secrets_hint")) from None
         return {}
 
 
+def resolved() -> Resolved:
+    """Settings + secrets + source, by the function every CLI command uses too."""
+    return resolve(secrets=secrets())
+
+
 def settings() -> Settings:
-    return load_settings(secrets=secrets())
+    return resolved().settings
 
 
 @st.cache_resource(show_spinner=False)
 def _feed(spec: str, settings: Settings) -> CanvasFeed:
-    return CanvasFeed(open_source(spec, settings, secrets()), settings)
+    # spec and settings are the cache key; the resolution also knows where the spec came from (error hints)
+    return CanvasFeed(open_source(resolved()), settings)
 
 
 def feed() -> CanvasFeed:
-    cfg = settings()
-    return _feed(resolve_spec(None, cfg, secrets()), cfg)
+    where = resolved()
+    return _feed(where.spec, where.settings)
 
 
 def current_canvas() -> tuple[Canvas | None, Settings | None]:
