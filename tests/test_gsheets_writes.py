@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from crmcanvas.core.shape import HEADER_SCAN_ROWS
 from crmcanvas.sources.base import CellChange, RowNotFound, SourceError, WriteConflict
 from crmcanvas.standin import StandIn
 from tests.fixtures_sheets import CANVAS, make_source, standin_fixture  # noqa: F401  (provides `standin`)
@@ -176,7 +177,7 @@ def test_writing_reads_only_the_headers_and_the_id_column_even_when_ids_are_not_
         result = source.append_row("besoins", {"Besoin": "Exporter"}, id_column="Réf.", id_prefix="B")
         assert result.row_id == "B-9" and server.grid("besoins")[3] == ["Exporter", "", "B-9"]
         reads = [(r.kind, r.range or r.query.get("ranges")) for r in server.requests() if r.kind in {"values.get", "values.batchGet"}]
-        assert reads[0] == ("values.batchGet", ["'besoins'!1:10", "'besoins'!A:A"])
+        assert reads[0] == ("values.batchGet", [f"'besoins'!1:{HEADER_SCAN_ROWS}", "'besoins'!A:A"])
         assert reads[1] == ("values.get", "'besoins'!C:C")  # never the whole tab
 
 

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import copy
 import random
+import zipfile
 
 import pytest
 
 from crmcanvas.build.load import load_grids
+from crmcanvas.build.pipeline import build_canvas
+from crmcanvas.core.config import Settings
 from crmcanvas.core.schema import FORMULA_ERRORS
+from crmcanvas.core.shape import CELL_MAX_CHARS
 from crmcanvas.demo.synthetic import synthetic_grids
+from crmcanvas.sources.workbook import WorkbookSource
+from crmcanvas.standin import StandIn
+from tests.fixtures_sheets import make_source
+from tests.fixtures_workbook import build_workbook
 from tests.grids import clean_grids
 
 
@@ -185,14 +194,65 @@ def test_unknown_columns_are_kept_and_whitespace_trimmed(settings):
     assert canvas.frames["besoins"]["Commentaire atelier"].tolist() == ["à revoir avec Paul", "", ""]
 
 
-def test_emoji_and_very_long_cells(settings):
+def test_emoji_and_long_cells_up_to_excel_limit_are_kept_whole(settings):
     grids = clean_grids()
-    long_story = "En tant que bénévole 🌱, je souhaite " + "recevoir des nouvelles " * 2000
-    grids["besoins"][2][1] = long_story
+    story = "En tant que bénévole 🌱, je souhaite " + "recevoir des nouvelles " * 2000
+    story = story[:CELL_MAX_CHARS - 1] + "!"  # exactly as long as an Excel cell may be
+    grids["besoins"][2][1] = story
     grids["roles"][2][1] = "Bénévole 🌱"
     canvas = load_grids(grids, settings=settings)
-    assert canvas.frames["besoins"].loc[1, "besoin"] == long_story.strip()
+    assert canvas.frames["besoins"].loc[1, "besoin"] == story
     assert canvas.frames["roles"].loc[1, "role"] == "Bénévole 🌱"
+    assert not codes(canvas, "cell_too_long")
+
+
+@pytest.mark.parametrize("length", [CELL_MAX_CHARS + 1, 40_000])  # what a source hands over; a grid built by hand
+def test_cells_past_excel_limit_are_cut_with_a_warning(settings, length):
+    grids = clean_grids()
+    grids["besoins"][2][1] = "En tant que bénévole, je souhaite " + "x" * length
+    grids["besoins"][3][0] = "B003" + " " * length  # only blanks past the limit: nothing is lost, nothing to say
+    canvas = load_grids(grids, settings=settings)
+    needs = canvas.frames["besoins"]
+    assert len(needs.loc[1, "besoin"]) == CELL_MAX_CHARS and needs.loc[1, "besoin"].startswith("En tant que")
+    assert needs.loc[2, "id"] == "B003"
+    found = codes(canvas, "cell_too_long")
+    assert [(f.severity, f.tab, f.row, f.column) for f in found] == [("warning", "besoins", 3, "Besoin")]
+    assert found[0].message == ("Cellule de plus de 32 767 caractères dans « Besoin », ligne 3 : seuls les 32 767 premiers "
+                                "sont lus (taille maximale d'une cellule Excel).")
+    assert found[0].suggestion.startswith("Raccourcissez ce texte")
+
+
+def test_long_cell_warning_in_english():
+    grids = clean_grids()
+    grids["besoins"][2][1] = "x" * 40_000
+    canvas = load_grids(grids, settings=Settings(language="en"))
+    (f,) = codes(canvas, "cell_too_long")
+    assert f.message.startswith("Cell longer than 32,767 characters in “Besoin”, row 3: only the first 32,767 are read")
+
+
+def _workbook_with_a_long_cell(path, grids, text):
+    """openpyxl cuts what it writes to Excel's limit: put the long text in the file's XML, as another tool could."""
+    grids["besoins"][2][1] = "LONG-CELL-HERE"
+    build_workbook(path, {Settings().tabs[key]: rows for key, rows in grids.items()})
+    with zipfile.ZipFile(path) as zf:
+        members = {info: zf.read(info) for info in zf.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, blob in members.items():
+            zf.writestr(info, blob.replace(b"LONG-CELL-HERE", text.encode()))
+    return WorkbookSource(path)
+
+
+def test_long_cells_are_cut_whatever_the_source(tmp_path):
+    text = "x" * 40_000
+    grids = clean_grids()
+    with StandIn() as server:
+        sheet = copy.deepcopy(grids)
+        sheet["besoins"][2][1] = text
+        server.add_spreadsheet({Settings().tabs[key]: rows for key, rows in sheet.items()})
+        for source in (_workbook_with_a_long_cell(tmp_path / "long.xlsx", grids, text), make_source(server)):
+            canvas = build_canvas(source, Settings())
+            assert len(canvas.frames["besoins"].loc[1, "besoin"]) == CELL_MAX_CHARS, source
+            assert [f.row for f in codes(canvas, "cell_too_long")] == [3], source
 
 
 def test_ten_thousand_row_tab_loads(settings):

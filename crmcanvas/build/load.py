@@ -1,9 +1,11 @@
 """Raw grids -> typed frames + findings. Never raises on content.
 
-A stakeholder's sheet is messy: a title row above the headers, renamed or
-accented headers, blank rows, IDs missing or duplicated, ``#REF!`` left by a
-broken formula, "Indispensable" where we expected "Must". Each of those becomes
-a finding with the row number a person sees and a way to fix it, and the row
+A stakeholder's sheet is messy: a title row above the headers (or a whole page
+of instructions), renamed or accented headers (« Objets de données » for
+« Données », read by their words and said so), blank rows, IDs missing or
+duplicated, ``#REF!`` left by a broken formula, "Indispensable" where we
+expected "Must", a cell longer than Excel allows. Each of those becomes a
+finding with the row number a person sees and a way to fix it, and the row
 still loads.
 """
 
@@ -17,10 +19,10 @@ from rapidfuzz import fuzz, process
 from crmcanvas.core.canvas import PROVISIONAL, ROW, Canvas
 from crmcanvas.core.config import Settings
 from crmcanvas.core.findings import Finding, finding
-from crmcanvas.core.schema import ENUMS, FORMULA_ERRORS, TAB_KEYS, TABS, Tab, value_label
-from crmcanvas.core.shape import header_row
-from crmcanvas.i18n import LANGUAGES, Text, msg, t
+from crmcanvas.core.schema import ENUMS, FORMULA_ERRORS, TAB_ALIASES, TAB_KEYS, TABS, Tab, value_label
+from crmcanvas.core.shape import CELL_MAX_CHARS, HEADER_EXPECTED_ROWS, HeaderMatcher, header_row
 from crmcanvas.core.text import clean, fold, id_key, name_key
+from crmcanvas.i18n import LANGUAGES, Text, msg, t
 
 Grid = list[list[str]]
 
@@ -30,21 +32,12 @@ _ENUM_INDEX: dict[str, dict[str, str]] = {
 }
 
 
-def _alias_index(tab: Tab, settings: Settings) -> dict[str, str]:
-    """folded header -> canonical column, extra spellings from config first."""
-    index: dict[str, str] = {}
-    for col, spellings in settings.headers.get(tab.key, {}).items():
-        for spelling in spellings:
-            index.setdefault(fold(spelling), col)
+def _matcher(tab: Tab, settings: Settings) -> HeaderMatcher:
+    """How this tab's headers are read: the config's extra spellings first, then the schema's."""
+    spellings = [(col, spelling) for col, extra in settings.headers.get(tab.key, {}).items() for spelling in extra]
     for col in tab.columns:
-        for spelling in (col.key, *(col.label_in(lang) for lang in LANGUAGES), *col.aliases):
-            index.setdefault(fold(spelling), col)
-    return {k: (v if isinstance(v, str) else v.key) for k, v in index.items()}
-
-
-def _find_header(grid: Grid, aliases: dict[str, str]) -> int | None:
-    """The header is the row (among the first few) that names the most known columns."""
-    return header_row(grid, lambda row: len({aliases[c] for c in (fold(x) for x in row) if c in aliases}))
+        spellings += [(col.key, s) for s in (col.key, *(col.label_in(lang) for lang in LANGUAGES), *col.aliases)]
+    return HeaderMatcher(spellings, tab_names=(tab.key, *(tab.label_in(lang) for lang in LANGUAGES), *TAB_ALIASES[tab.key]))
 
 
 def _enum_suggestion(enum: str, value: str, lang: str) -> tuple[Text, str | None]:
@@ -95,25 +88,34 @@ class _TabLoader:
 
     def load(self, grid: Grid) -> pd.DataFrame:
         tab = self.tab
-        aliases = _alias_index(tab, self.settings)
-        h = _find_header(grid, aliases)
+        lang = self.settings.language
+        matcher = _matcher(tab, self.settings)
+        h = header_row(grid, matcher.hits)
         if h is None:
-            lang = self.settings.language
             self.add("missing_column", msg("findings.empty_tab", title=self.title),
                      suggestion=msg("findings.empty_tab_hint", headers=", ".join(c.label_in(lang) for c in tab.columns[:6])))
             return _empty_frame(tab)
-        written = _unique_headers([clean(c) for c in grid[h]], self.settings.language)
+        written = _unique_headers([clean(c) for c in grid[h]], lang)
+        matched = matcher.match(grid[h])
         mapping: dict[int, str] = {}  # column index -> canonical key or extra header
         for i, header in enumerate(written):
-            key = aliases.get(fold(header)) if clean(grid[h][i] if i < len(grid[h]) else "") else None
-            if key and key not in self.headers:
+            if i in matched:
+                key = matched[i][0]
                 self.headers[key] = header
                 mapping[i] = key
             else:
                 if header in self.tab.keys or header in (ROW, PROVISIONAL):
-                    header = t("schema.clashing_column", self.settings.language, header=header, n=i + 1)
+                    header = t("schema.clashing_column", lang, header=header, n=i + 1)
                 mapping[i] = header
                 self.extra.append(header)
+        if h >= HEADER_EXPECTED_ROWS and matched:
+            self._report_deep_header(h, [written[i] for i in matched])
+        for i, (key, inferred) in matched.items():
+            if inferred:
+                label = tab.column(key).label_in(lang)
+                self.add("header_inferred", msg("findings.header_inferred", header=written[i], column=label),
+                         row=h + 1, column=written[i], value=written[i],
+                         suggestion=msg("findings.header_inferred_hint", header=written[i], column=label, tab=tab.key, key=key))
         self._check_columns(header_row=h + 1)
 
         records: dict[str, list] = {c.key: [] for c in tab.columns}
@@ -129,6 +131,8 @@ class _TabLoader:
                 continue
             sheet_row = r + 1
             cells += [""] * (width - len(cells))
+            if max(map(len, cells), default=0) >= CELL_MAX_CHARS:
+                self._cut_long_cells(cells, raw, written, sheet_row)
             for i, value in enumerate(cells):
                 if value in FORMULA_ERRORS or (value.startswith("#") and value.upper() in FORMULA_ERRORS):
                     self.add("formula_error", msg("findings.formula_error", value=value, column=written[i], row=sheet_row),
@@ -151,6 +155,27 @@ class _TabLoader:
         frame[ROW] = pd.Series(rows, dtype="int64")
         frame[PROVISIONAL] = pd.Series(provisional, dtype="bool")
         return frame
+
+    def _report_deep_header(self, h: int, named: list[str]) -> None:
+        """The header row sits below the first rows: say where, and that the rows above are not read."""
+        shown = ", ".join(named[:4]) + ("…" if len(named) > 4 else "")
+        self.add("header_too_deep", msg("findings.header_too_deep", title=self.title, expected=HEADER_EXPECTED_ROWS,
+                                        row=h + 1, headers=shown, above=h),
+                 row=h + 1, suggestion=msg("findings.header_too_deep_hint", above=h))
+
+    def _cut_long_cells(self, cells: list[str], raw: list, written: list[str], sheet_row: int) -> None:
+        """Cut cells past an Excel cell's size, saying so: exports and workbooks would cut them silently.
+
+        Sources hand over one character more than the limit, so a cell that long
+        (blanks included) was longer in the sheet and its end is lost. Only
+        blanks past the limit lose nothing and go unsaid.
+        """
+        for i, value in enumerate(cells):
+            source = raw[i] if i < len(raw) and isinstance(raw[i], str) else value
+            if len(value) > CELL_MAX_CHARS or len(source) > CELL_MAX_CHARS:
+                self.add("cell_too_long", msg("findings.cell_too_long", column=written[i], row=sheet_row),
+                         row=sheet_row, column=written[i], suggestion=msg("findings.cell_too_long_hint"))
+                cells[i] = value[:CELL_MAX_CHARS]
 
     def _check_columns(self, header_row: int) -> None:
         lang = self.settings.language

@@ -26,6 +26,9 @@ CODES: dict[str, Severity] = {
     "no_id_column": "info",
     "story_unparsed": "info",
     "near_duplicate": "warning",
+    "header_inferred": "info",
+    "header_too_deep": "error",
+    "cell_too_long": "warning",
 }
 
 

@@ -89,15 +89,15 @@ BESOINS = Tab(
     "besoins", "besoins", "B", "besoin",
     (
         Column("id", ID_ALIASES, "id"),
-        Column("besoin", ("besoin", "besoins", "user story", "story", "recit utilisateur", "histoire utilisateur", "description", "libelle", "intitule", "need", "requirement", "exigence"), need="required"),
+        Column("besoin", ("besoin", "besoins", "user story", "story", "recit utilisateur", "histoire utilisateur", "description", "libelle", "intitule", "besoin exprime", "need", "requirement", "exigence"), need="required"),
         Column("role", ("role", "roles", "acteur", "en tant que", "persona", "as a", "actor"), "ref", ("roles",), "role"),
-        Column("enjeux", ("enjeux", "enjeu", "enjeux lies", "enjeu lie", "enjeux concernes", "stakes", "stake", "related stakes"), "ref", ("enjeux",), "enjeu", need="recommended"),
+        Column("enjeux", ("enjeux", "enjeu", "enjeux lies", "enjeu lie", "enjeux concernes", "enjeux strategiques", "stakes", "stake", "related stakes"), "ref", ("enjeux",), "enjeu", need="recommended"),
         Column("donnees", ("donnees", "donnee", "objets", "objet", "objets metier", "data", "data objects", "data object", "entites"), "ref", ("donnees",), "donnee", need="recommended"),
         Column("applications", ("applications", "application", "outils", "outil", "apps", "app", "systems", "system", "ressources digitales"), "ref", ("applications",), "application"),
         Column("priorite", ("priorite", "moscow", "priorite moscow", "priority"), "enum", enum="moscow", need="recommended"),
         Column("statut", ("statut", "etat", "status", "state", "avancement"), "enum", enum="statut_besoin"),
-        Column("lot", ("lot", "release", "sprint", "phase", "iteration", "version", "jalon")),
-        Column("exprime_par", ("exprime par", "auteur", "demandeur", "source", "porte par", "expressed by", "author", "requested by", "requester"), "ref", ("personnes",), "exprime_par"),
+        Column("lot", ("lot", "lot de livraison", "release", "sprint", "phase", "iteration", "version", "jalon")),
+        Column("exprime_par", ("exprime par", "auteur", "demandeur", "demande par", "source", "porte par", "expressed by", "author", "requested by", "requester"), "ref", ("personnes",), "exprime_par"),
         Column("type", ("type", "nature", "type de besoin", "type de solution", "kind"), "enum", enum="type_besoin"),
     ),
 )
@@ -106,7 +106,7 @@ DONNEES = Tab(
     "donnees", "données", "D", "objet",
     (
         Column("id", ID_ALIASES, "id"),
-        Column("objet", ("objet", "objets", "donnee", "donnees", "nom", "terme", "concept", "entite", "object", "data object", "entity", "name", "term"), need="required"),
+        Column("objet", ("objet", "objets", "objet metier", "donnee", "donnees", "nom", "terme", "concept", "entite", "object", "data object", "entity", "name", "term"), need="required"),
         Column("definition", ("definition", "description", "signification", "meaning"), need="recommended"),
         Column("attributs", ("attributs", "attribut", "champs", "champ", "proprietes", "attributes", "fields"), "list", need="recommended"),
         Column("proprietaire", ("proprietaire", "responsable", "garant", "data owner", "owner"), "ref", ("roles", "personnes"), "proprietaire"),
@@ -124,7 +124,7 @@ APPLICATIONS = Tab(
         Column("statut", ("statut", "devenir", "avenir", "decision", "status", "fate"), "enum", enum="statut_application"),
         Column("proprietaire", ("proprietaire", "responsable", "owner"), "ref", ("personnes", "roles"), "proprietaire"),
         Column("donnees", ("donnees", "donnee", "objets", "data", "data objects"), "ref", ("donnees",), "donnee"),
-        Column("echanges", ("echanges", "interfaces", "flux", "integrations", "interfaces avec", "connexions", "exchanges", "integrates with"), "ref", ("applications",), "echange"),
+        Column("echanges", ("echanges", "interfaces", "flux", "integrations", "interfaces avec", "connexions", "applications connectees", "exchanges", "integrates with"), "ref", ("applications",), "echange"),
         Column("interne_externe", ("interne externe", "interne ou externe", "hebergement", "internal external", "scope"), "enum", enum="interne_externe"),
     ),
 )

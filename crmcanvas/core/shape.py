@@ -8,29 +8,39 @@ dashboard does not show. So they all ask this module.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from crmcanvas.core.text import clean, fold, id_key, name_key
+from crmcanvas.core.text import clean, fold, header_words, id_key, name_key
 
-HEADER_SCAN_ROWS = 10  # the header may sit below a title row or two; past this, rows are data
+HEADER_EXPECTED_ROWS = 10  # the header may sit below a title row or two; past this, it is found but reported
+HEADER_SCAN_ROWS = 50  # how far down every header search reads (the loader and both writable sources)
+CELL_MAX_CHARS = 32_767  # an Excel cell's limit; sources hand over one character more, so a longer cell shows
 
 
 def header_row(rows: Sequence[Sequence[str]], hits: Callable[[Sequence[str]], int],
-               scan: int = HEADER_SCAN_ROWS) -> int | None:
-    """0-based index of the header row: among the first ``scan`` rows, the one with most ``hits``.
+               scan: int = HEADER_SCAN_ROWS, expected: int = HEADER_EXPECTED_ROWS) -> int | None:
+    """0-based index of the header row: among the first ``expected`` rows, the one with most ``hits``.
 
-    With no hit at all, the first non-blank row (so an error can list its
-    columns); ``None`` when those rows are all blank.
+    A row further down (up to ``scan``) wins only when it names at least twice as
+    many columns (and at least one): a template's instructions can fill the top
+    of a tab, and one title cell such as « Besoins » must not outweigh the real
+    headers below it. With no hit at all, the first non-blank row (so an error
+    can list its columns); ``None`` when those rows are all blank.
     """
-    best, best_hits, first = None, 0, None
+    best, best_hits, deep, deep_hits, first = None, 0, None, 0, None
     for index, row in enumerate(rows[:scan]):
         if not any(clean(c) for c in row):
             continue
         if first is None:
             first = index
         count = hits(row)
-        if count > best_hits:
-            best, best_hits = index, count
+        if index < expected:
+            if count > best_hits:
+                best, best_hits = index, count
+        elif count > deep_hits:
+            deep, deep_hits = index, count
+    if deep is not None and deep_hits >= max(1, 2 * best_hits):
+        return deep
     return best if best is not None else first
 
 
@@ -51,6 +61,93 @@ def column_index(headers: Sequence[str], wanted: str) -> int | None:
             if same(header):
                 return index
     return None
+
+
+class HeaderMatcher:
+    """Which canonical column each header of one tab names.
+
+    Exact spellings first, compared folded (case, accents, spacing and
+    punctuation aside); the first column given a spelling keeps it. Then, for a
+    header no spelling names, its significant words (:func:`header_words`:
+    singular, filler such as « de », « liés », « concerné(s) » dropped): the
+    header names a column when it holds one of the column's spellings whole and
+    has no word the column does not know, the tab's own name aside
+    (« Statut du besoin » on needs is the status). The longest spelling held
+    wins; two columns equally named, or a column already named exactly, give
+    nothing: an unknown column is kept and shown, a wrong guess would hide data.
+    One header never names two columns, one column never takes two headers.
+    """
+
+    def __init__(self, spellings: Iterable[tuple[str, str]], tab_names: Iterable[str] = ()):
+        """``spellings``: (column, spelling) pairs, most trusted first; ``tab_names``: what the tab itself is called."""
+        self._exact: dict[str, str] = {}
+        self._spellings: dict[str, set[frozenset[str]]] = {}
+        self._known: dict[str, set[str]] = {}
+        for column, spelling in spellings:
+            folded = fold(spelling)
+            if folded:
+                self._exact.setdefault(folded, column)
+            words = header_words(spelling)
+            if words:
+                self._spellings.setdefault(column, set()).add(words)
+                self._known.setdefault(column, set()).update(words)
+        self._tab_words = frozenset(w for name in tab_names for w in header_words(name))
+        self._inferred: dict[str, tuple[str, int] | None] = {}
+
+    def exact(self, header: object) -> str | None:
+        """The column a header names by one of its spellings, else None."""
+        return self._exact.get(fold(header)) if clean(header) else None
+
+    def infer(self, header: object) -> tuple[str, int] | None:
+        """(column, strength) the header's words name, or None when none or several columns fit equally."""
+        words = header_words(header)
+        if not words:
+            return None
+        key = " ".join(sorted(words))
+        if key not in self._inferred:
+            self._inferred[key] = self._infer(words)
+        return self._inferred[key]
+
+    def _infer(self, words: frozenset[str]) -> tuple[str, int] | None:
+        scores: dict[str, int] = {}
+        for column, spellings in self._spellings.items():
+            if not words <= self._known[column] | self._tab_words:
+                continue
+            held = [len(s) for s in spellings if s <= words]
+            if held:
+                scores[column] = max(held)
+        if not scores:
+            return None
+        best = max(scores.values())
+        winners = [c for c, score in scores.items() if score == best]
+        return (winners[0], best) if len(winners) == 1 else None
+
+    def match(self, row: Sequence[str]) -> dict[int, tuple[str, bool]]:
+        """0-based cell index -> (column, inferred?) for the cells of ``row`` that name a column."""
+        out: dict[int, tuple[str, bool]] = {}
+        named: set[str] = set()
+        unnamed: list[int] = []
+        for index, cell in enumerate(row):
+            column = self.exact(cell)
+            if column is None:
+                unnamed.append(index)
+            elif column not in named:  # a second header spelling a named column stays an unknown column
+                out[index] = (column, False)
+                named.add(column)
+        guesses: dict[str, list[tuple[int, int]]] = {}
+        for index in unnamed:
+            guess = self.infer(row[index])
+            if guess is not None and guess[0] not in named:
+                guesses.setdefault(guess[0], []).append((guess[1], index))
+        for column, options in guesses.items():
+            options.sort(key=lambda o: -o[0])
+            if len(options) == 1 or options[0][0] > options[1][0]:
+                out[options[0][1]] = (column, True)
+        return dict(sorted(out.items()))
+
+    def hits(self, row: Sequence[str]) -> int:
+        """How many columns ``row`` names (exact or inferred): how much it looks like the header row."""
+        return len(self.match(row))
 
 
 def id_match_key(text: object) -> str:

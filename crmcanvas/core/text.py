@@ -72,6 +72,37 @@ def id_key(text: object) -> str | None:
     return f"{match.group(1)}{int(match.group(2))}"
 
 
+# Words that do not tell one column from another: articles, prepositions, and the participles templates
+# hang on a reference column ("Enjeux liés", "Applications concernées", "Données utilisées", "Related stakes").
+# Compared after name_key, so written in their singular masculine form. "par" / "by" are not filler:
+# "Exprimé par" is not "Exprimé".
+HEADER_FILLER = frozenset({
+    "a", "d", "l", "s", "y", "de", "du", "des", "la", "le", "les", "un", "une", "au", "aux", "et", "ou", "en",
+    "dans", "sur", "pour", "avec", "ce", "cette", "son", "sa", "se", "leur", "lien",
+    "lie", "concerne", "utilise", "associe", "impacte", "vise", "correspondant", "relatif", "relative",
+    "principal", "principale", "gere",
+    "the", "of", "an", "and", "or", "for", "in", "on", "with", "to", "its", "their",
+    "related", "linked", "used", "concerned", "associated", "impacted", "involved", "relevant", "main", "managed",
+})
+HEADER_MAX_WORDS = 8  # past this, a cell is a sentence, not a header
+
+
+@lru_cache(maxsize=16384)
+def header_words(text: object) -> frozenset[str]:
+    """The words of a header that name something: folded, singular, filler dropped.
+
+    "Objets de données" -> {objet, donne}; "Rôle(s) concerné(s)" -> {role}; a
+    sentence (more than ``HEADER_MAX_WORDS`` words) -> nothing.
+    """
+    folded = fold(text)
+    if len(folded) > 20 * HEADER_MAX_WORDS:  # not worth splitting: a story, a definition
+        return frozenset()
+    words = folded.split()
+    if len(words) > HEADER_MAX_WORDS:
+        return frozenset()
+    return frozenset(w for w in (_singular(w) for w in words) if w not in HEADER_FILLER)
+
+
 def split_refs(cell: object) -> list[str]:
     """A reference cell may hold several references separated by , ; | or newlines."""
     return list(_split_refs(clean(cell)))
