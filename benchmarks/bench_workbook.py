@@ -1,15 +1,18 @@
-"""How long the local workbook source takes on a big canvas (10,000 needs).
+"""How long the local workbook source takes on a big canvas (10,000 needs), and what hostile files cost.
 
-Run: ``python benchmarks/bench_workbook.py [--needs 500 10000] [--repeat 3]``.
+Run: ``python benchmarks/bench_workbook.py [--needs 500 10000] [--repeat 3] [--no-limits]``.
 Prints figures; asserts nothing. Reads are what the live dashboard pays every
 refresh; a write (append, update) is what a facilitator waits for after
-clicking "Ajouter".
+clicking "Ajouter". The last part runs ``crmcanvas check`` on pathological
+files (the issue's 1 GiB cell in a 1 MB file, and others) in a process under a
+memory limit and prints its exit code, time and peak memory.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -17,9 +20,12 @@ from pathlib import Path
 
 import openpyxl
 
-from crmcanvas.core.config import Settings
-from crmcanvas.sources.base import CellChange
-from crmcanvas.sources.workbook import WorkbookSource
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # measure this checkout, not whichever crmcanvas is installed
+
+from crmcanvas.core.config import Settings  # noqa: E402
+from crmcanvas.sources.base import CellChange  # noqa: E402
+from crmcanvas.sources.workbook import WorkbookSource  # noqa: E402
 
 WANTED: dict[str, str] = dict(Settings().tabs)  # canonical key -> default sheet title
 
@@ -104,13 +110,37 @@ def bench(needs: int, repeat: int) -> None:
         timed("version() after a write", 1, source.version)
 
 
+def bench_limits(limit_mb: int = 1024) -> None:
+    """``crmcanvas check`` on hostile files, each in a process whose address space is capped at ``limit_mb``."""
+    from tests.fixtures_workbook import CLI, huge_cell_workbook, run_limited
+
+    cases = [
+        ("1 GiB shared-string cell", 1 << 30, False),
+        ("128 MiB inline cell", 128 << 20, True),
+        ("90 MB inline cell (within caps: cut)", 90_000_000, True),
+        ("90 MB shared-string cell (within caps: cut)", 90_000_000, False),
+    ]
+    print(f"\n== crmcanvas check on pathological files (address space capped at {limit_mb} MiB)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, size, inline in cases:
+            path = huge_cell_workbook(Path(tmp) / "hostile.xlsx", size, inline=inline)
+            start = time.perf_counter()
+            done = run_limited(CLI, "check", str(path), "--format", "json", limit_mb=limit_mb)
+            elapsed = time.perf_counter() - start
+            print(f"{label:<44} file {path.stat().st_size / 1024:7.0f} KiB   exit {done.returncode}"
+                  f"   {elapsed:5.1f} s   peak RSS {done.peak_mb:4d} MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--needs", type=int, nargs="+", default=[500, 10_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-limits", action="store_true", help="skip the pathological files")
     args = parser.parse_args()
     for needs in args.needs:
         bench(needs, args.repeat)
+    if not args.no_limits:
+        bench_limits()
 
 
 if __name__ == "__main__":

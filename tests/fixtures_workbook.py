@@ -3,19 +3,24 @@
 Import explicitly: ``from tests.fixtures_workbook import build_workbook, CANVAS``.
 Also here: a way to give formula cells the cached values Excel would have
 saved (openpyxl cannot compute them), an "other process" that edits a workbook
-behind our back, and byte-level fakes of the file kinds we must refuse.
+behind our back, byte-level fakes of the file kinds we must refuse, hand-made
+packages for pathological inputs (a 1 GiB cell in a 1 MB file, written by
+streaming so the test itself stays small), and a way to run code in a process
+under a memory limit that reports its peak memory.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
 import textwrap
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.sax.saxutils import escape
 
 import openpyxl
@@ -24,6 +29,7 @@ from openpyxl.styles import Font, PatternFill
 from crmcanvas.core.config import Settings
 
 Rows = Sequence[Sequence[Any]]
+ROOT = Path(__file__).resolve().parents[1]
 
 # The canonical tab key -> default sheet title, as the source is asked for it.
 WANTED: dict[str, str] = dict(Settings().tabs)  # canonical key -> default sheet title
@@ -150,3 +156,133 @@ def zip_file(path: Path, members: Mapping[str, bytes | str]) -> Path:
         for name, content in members.items():
             zf.writestr(name, content)
     return path
+
+
+# --------------------------------------------------------------------------- hand-made packages
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        f'<Relationships xmlns="{_REL_NS}"><Relationship Id="rId1" Type="{_DOC_REL}/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>"
+    ),
+    "xl/workbook.xml": (
+        f'<workbook xmlns="{MAIN_NS}" xmlns:r="{_DOC_REL}"><sheets><sheet name="besoins" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        f'<Relationships xmlns="{_REL_NS}">'
+        f'<Relationship Id="rId1" Type="{_DOC_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{_DOC_REL}/sharedStrings" Target="sharedStrings.xml"/>'
+        "</Relationships>"
+    ),
+}
+Part = bytes | Iterable[bytes]  # a part's content, whole or as chunks streamed into the archive
+
+
+def raw_workbook(path: Path, *, sheet: Part, shared: Part = b"") -> Path:
+    """A one-tab ("besoins") .xlsx written part by part, with sheet and shared-strings XML as given.
+
+    Chunks are streamed into the archive, so a part of a gibibyte never sits in
+    the test's memory.
+    """
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in _PACKAGE.items():
+            zf.writestr(name, text)
+        for name, content in (("xl/worksheets/sheet1.xml", sheet), ("xl/sharedStrings.xml", shared or _sst([]))):
+            with zf.open(name, "w", force_zip64=True) as fh:
+                _stream(fh, content)
+    return path
+
+
+def _stream(fh: IO[bytes], content: Part) -> None:
+    if isinstance(content, bytes):
+        fh.write(content)
+        return
+    for chunk in content:
+        fh.write(chunk)
+
+
+def _sst(strings: list[str]) -> bytes:
+    items = "".join(f"<si><t>{escape(s)}</t></si>" for s in strings)
+    return f'<sst xmlns="{MAIN_NS}" count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>'.encode()
+
+
+def sheet_xml(rows: Iterable[str]) -> Iterable[bytes]:
+    """Sheet XML around ``rows`` (each a ``<row>`` element as text)."""
+    yield f'<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode()
+    for row in rows:
+        yield row.encode()
+    yield b"</sheetData></worksheet>"
+
+
+def _repeat(char: bytes, size: int) -> Iterable[bytes]:
+    chunk = char * (1 << 20)
+    for _ in range(size >> 20):
+        yield chunk
+    yield char * (size & ((1 << 20) - 1))
+
+
+def huge_cell_workbook(path: Path, size: int, *, inline: bool) -> Path:
+    """Tab "besoins": a header "ID" over one cell of ``size`` letters, as an inline or a shared string."""
+    top = f'<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>ID</t></is></c></row>'
+    if inline:
+        head = top + '<row r="2"><c r="A2" t="inlineStr"><is><t>'
+        sheet = itertools.chain([head.encode()], _repeat(b"a", size), [b"</t></is></c></row></sheetData></worksheet>"])
+        return raw_workbook(path, sheet=sheet)
+    shared = itertools.chain(
+        [f'<sst xmlns="{MAIN_NS}" count="1" uniqueCount="1"><si><t>'.encode()], _repeat(b"a", size), [b"</t></si></sst>"]
+    )
+    sheet_part = (top + '<row r="2"><c r="A2" t="s"><v>0</v></c></row></sheetData></worksheet>').encode()
+    return raw_workbook(path, sheet=sheet_part, shared=shared)
+
+
+# --------------------------------------------------------------------------- a process under a memory limit
+
+_LIMITED = """
+import atexit, resource, sys
+limit = int(sys.argv.pop(1)) << 20
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+atexit.register(lambda: sys.stderr.write("\\npeak-rss-mb=%d\\n" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10)))
+"""
+
+
+@dataclass
+class Limited:
+    """How a process run under a memory limit ended, and the most memory it held (resident, MiB)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    peak_mb: int
+
+
+def run_limited(code: str, *args: str, limit_mb: int = 1024, timeout: float = 120) -> Limited:
+    """Run ``code`` in a fresh Python whose address space is capped at ``limit_mb``.
+
+    A regression that needs more memory fails there (MemoryError) instead of
+    taking the machine down; the peak resident memory is reported either way.
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", _LIMITED + textwrap.dedent(code), str(limit_mb), *args],
+        capture_output=True, text=True, timeout=timeout, cwd=ROOT,  # this checkout's crmcanvas, not an installed one
+    )
+    found = re.search(r"peak-rss-mb=(\d+)\s*$", done.stderr)
+    assert found, done.stderr[-2000:]
+    return Limited(done.returncode, done.stdout, done.stderr[: found.start()].rstrip(), int(found[1]))
+
+
+CLI = "import runpy, sys\nsys.argv[0] = 'crmcanvas'\nrunpy.run_module('crmcanvas.cli', run_name='__main__')\n"
+"""``python -m crmcanvas.cli`` as code for :func:`run_limited` (arguments follow)."""
+

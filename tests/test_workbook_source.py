@@ -19,7 +19,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.worksheet.table import Table
 
 from crmcanvas.core.ids import next_id, next_ids
-from crmcanvas.sources import workbook as workbook_module
+from crmcanvas.sources import workbook_write
 from crmcanvas.sources.base import CellChange, RowNotFound, Source, SourceError, WriteConflict
 from crmcanvas.sources.workbook import TEMP_SUFFIX, WorkbookSource, cell_text
 from tests.fixtures_workbook import (
@@ -491,7 +491,7 @@ def test_a_crash_mid_save_leaves_the_old_file_intact(canvas: Path, monkeypatch: 
         fh.write(data[: len(data) // 2])
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(workbook_module, "_write_bytes", disk_full)
+    monkeypatch.setattr(workbook_write, "_write_bytes", disk_full)
     with pytest.raises(SourceError) as caught:
         source.append_row("besoins", {"Besoin": "perdu"}, id_column="ID", id_prefix="B")
     assert "Impossible d'enregistrer « canevas.xlsx » : le disque est plein" in caught.value.message
@@ -507,7 +507,7 @@ def test_a_writer_killed_mid_save_leaves_the_old_file_intact(canvas: Path, tmp_p
     writer = start_python(
         """
         import pathlib, sys, time
-        from crmcanvas.sources import workbook
+        from crmcanvas.sources import workbook, workbook_write
 
         def hang(fh, data):
             fh.write(data[: len(data) // 2])
@@ -515,7 +515,7 @@ def test_a_writer_killed_mid_save_leaves_the_old_file_intact(canvas: Path, tmp_p
             pathlib.Path(sys.argv[2]).touch()
             time.sleep(600)
 
-        workbook._write_bytes = hang
+        workbook_write._write_bytes = hang
         workbook.WorkbookSource(sys.argv[1]).append_row("besoins", {"Besoin": "jamais"})
         """,
         str(canvas), str(ready),
@@ -610,10 +610,26 @@ def test_unreadable_files_give_a_french_error_with_a_suggestion(tmp_path: Path, 
         source.read(WANTED)
     assert problem in caught.value.message
     assert caught.value.suggestion
+    english, english_hint = caught.value.render("en")
+    assert english != caught.value.message and english_hint and english_hint != caught.value.suggestion
     with pytest.raises(SourceError, match=problem.replace("(", r"\(").replace(")", r"\)")):
         source.append_row("besoins", {"ID": "B2"})
     with pytest.raises(SourceError):
         source.update_cells("besoins", id_column="ID", row_id="B1", changes=[CellChange("ID", "B1", "B2")])
+
+
+def test_a_missing_file_hint_does_not_guess_where_the_path_came_from(tmp_path: Path) -> None:
+    path = tmp_path / "absent.xlsx"
+    with pytest.raises(SourceError) as caught:
+        WorkbookSource(path).read(WANTED)
+    assert caught.value.render("fr") == (
+        f"Le fichier « absent.xlsx » est introuvable ({path}).",
+        "Vérifiez le chemin du classeur et que le fichier n'a pas été déplacé ou renommé.",
+    )
+    assert caught.value.render("en") == (
+        f"The file “absent.xlsx” cannot be found ({path}).",
+        "Check the workbook's path and that the file has not been moved or renamed.",
+    )
 
 
 def test_old_formats_point_to_saving_as_xlsx(tmp_path: Path) -> None:
