@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from crmcanvas.build.stories import parse_story
 from crmcanvas.core.canvas import DANGLING_COLUMNS, EDGE_COLUMNS, ROW, Canvas
 from crmcanvas.core.config import Settings
 from crmcanvas.core.findings import Finding, finding
 from crmcanvas.core.schema import TABS
-from crmcanvas.build.stories import parse_story
 from crmcanvas.core.text import fold, id_key, name_key, split_refs
 from crmcanvas.i18n import Text, msg, t
 

@@ -16,9 +16,9 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from crmcanvas.build.pipeline import canvas_from_raw
 from crmcanvas.core.canvas import Canvas
 from crmcanvas.core.config import Settings
-from crmcanvas.build.pipeline import canvas_from_raw
 from crmcanvas.sources.base import Source, SourceError
 
 log = logging.getLogger(__name__)

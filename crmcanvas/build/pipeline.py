@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from crmcanvas.core.canvas import Canvas
-from crmcanvas.core.config import Settings
 from crmcanvas.build.load import load_grids
 from crmcanvas.build.whole_canvas import whole_canvas_findings
+from crmcanvas.core.canvas import Canvas
+from crmcanvas.core.config import Settings
 from crmcanvas.sources.base import RawCanvas, Source
 
 

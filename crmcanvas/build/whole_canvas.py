@@ -16,6 +16,7 @@ from crmcanvas.core.schema import TABS
 from crmcanvas.core.text import shorten
 from crmcanvas.i18n import msg
 
+
 def _title(canvas: Canvas, tab: str) -> str:
     return canvas.tab_titles.get(tab, tab)
 

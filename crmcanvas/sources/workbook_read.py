@@ -21,12 +21,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from crmcanvas.core.shape import CELL_MAX_CHARS
 from crmcanvas.i18n import msg
 from crmcanvas.sources.base import Grid, SourceError
 
 __all__ = ["CELL_CUT", "EXCEL_MAX_CHARS", "MAX_CELLS", "MAX_TEXT_CHARS", "ReadBudget", "cell_text", "cut", "sheet_grid"]
 
-EXCEL_MAX_CHARS = 32767  # Excel refuses longer cells
+EXCEL_MAX_CHARS = CELL_MAX_CHARS  # Excel refuses longer cells (one constant with the loader: core.shape)
 CELL_CUT = EXCEL_MAX_CHARS + 1  # longest text a read hands over: one more than Excel allows, so a cut shows
 MAX_CELLS = 2_000_000  # per read, all tabs; 10,000 needs and the other tabs are about 120,000
 MAX_TEXT_CHARS = 20_000_000  # per read, all tabs; the same canvas is about 1.6 million
