@@ -13,7 +13,9 @@ Hooks for tests:
 * ``log`` / ``count(kind)``: every request, in arrival order, with its kind
   (``metadata``, ``values.batchGet``, ``values.append``…);
 * ``on_request``: a function called with each request before it is served, so
-  a test can act "as a stakeholder" exactly between two of the app's requests.
+  a test can act "as a stakeholder" exactly between two of the app's requests;
+* ``watch(path)``: serve a workbook and re-read it whenever the file changes on
+  disk, so a live edit can be rehearsed offline by editing the file.
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import os
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -63,6 +67,24 @@ class LoggedRequest:
     range: str | None = None
     status: int | None = None  # filled once answered
     at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class _Watched:
+    """A workbook served as a spreadsheet, and the file state it was last read at."""
+
+    path: Path
+    spreadsheet_id: str
+    loader: Callable[[Path], Mapping[str, Sequence[Sequence[Any]]]]
+    stamp: tuple[int, int] | None = None
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
 
 
 @dataclass
@@ -164,6 +186,7 @@ class _Handler(BaseHTTPRequestHandler):
                 parts = [*parts[:-1], head]
                 action = tail
         decoded = [unquote(p) for p in parts]
+        standin._reload_changed()
         kind = _kind(method, decoded, action)
         request = LoggedRequest(method, unquote(split.path), query, body, kind, decoded[0],
                                 decoded[2] if len(decoded) == 3 else None)
@@ -298,6 +321,8 @@ class StandIn:
         self.rejected_accounts: set[str] = set()
         self._tokens: dict[str, str] = {}
         self._faults: list[Fault] = []
+        self._watched: list[_Watched] = []
+        self._watch_lock = threading.Lock()
         self._lock = threading.Lock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -336,6 +361,46 @@ class StandIn:
     def add_spreadsheet(self, tabs: Mapping[str, Sequence[Sequence[Any]]], **kw: Any) -> str:
         """Create a spreadsheet (tab title -> grid); returns its ID. See :meth:`Store.add_spreadsheet`."""
         return self.store.add_spreadsheet(tabs, **kw)
+
+    def watch(self, path: str | Path, spreadsheet_id: str | None = None,
+              loader: Callable[[Path], Mapping[str, Sequence[Sequence[Any]]]] | None = None) -> str:
+        """Serve the workbook at ``path`` and re-read it whenever the file changes; returns the spreadsheet ID.
+
+        The file is checked (one ``stat``) as each request arrives, so an edit
+        saved in Excel or LibreOffice shows at the dashboard's next refresh. A
+        file caught half-written is tried again at the next request. Writes made
+        over the API live in memory until the file changes again.
+        """
+        if loader is None:
+            from crmcanvas.standin.xlsx import load_xlsx
+
+            loader = load_xlsx
+        where = Path(path)
+        stamp = _stamp(where)
+        tabs = loader(where)
+        if spreadsheet_id is not None and spreadsheet_id in self.store.spreadsheets:
+            self.store.replace_tabs(tabs, spreadsheet_id)
+            sid = spreadsheet_id
+        else:
+            sid = self.store.add_spreadsheet(tabs, spreadsheet_id=spreadsheet_id)
+        with self._watch_lock:
+            self._watched.append(_Watched(where, sid, loader, stamp))
+        return sid
+
+    def _reload_changed(self) -> None:
+        with self._watch_lock:
+            for item in self._watched:
+                stamp = _stamp(item.path)
+                if stamp is None or stamp == item.stamp:
+                    continue
+                try:
+                    tabs = item.loader(item.path)
+                except Exception as exc:  # saved half-way, or not a workbook for a moment: try at the next request
+                    log.warning("stand-in: cannot re-read %s yet (%s)", item.path, type(exc).__name__)
+                    continue
+                self.store.replace_tabs(tabs, item.spreadsheet_id)
+                item.stamp = stamp
+                log.info("stand-in: %s changed on disk, re-read (%d tabs)", item.path, len(tabs))
 
     def url(self, spreadsheet_id: str | None = None, gid: int | None = None) -> str:
         """The docs.google.com URL a user would paste for this spreadsheet."""
