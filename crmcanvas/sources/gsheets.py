@@ -12,7 +12,8 @@ again once, the tabs that still exist are read, and the missing one is reported
 in ``RawCanvas.missing`` (the loader turns it into a ``missing_tab`` finding).
 
 Faults: a whole read (connect, answer and retries of every request it makes)
-ends by a **deadline** (``deadline``, 20 s unless the caller gives another):
+ends by a **deadline** (``deadline``: 20 s, or ``request_timeout`` if longer,
+unless the caller gives another):
 each request waits at most ``min(request_timeout, time left)`` and no retry
 starts that could not finish in time (:mod:`.retry`). 429, 5xx, timeouts and
 connection errors are retried with bounded backoff, then raised as
@@ -123,18 +124,19 @@ class GoogleSheetSource:
         sleep: Callable[[float], None] = time.sleep,
         rng: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.monotonic,
-        deadline: float = READ_DEADLINE,
-        write_deadline: float = WRITE_DEADLINE,
+        deadline: float | None = None,
+        write_deadline: float | None = None,
     ):
         self.key = key
         self.settings = settings
         self.account = account
-        self.deadline = deadline  # seconds a whole read may take; the live feed may set its own
-        self.write_deadline = write_deadline
+        # Seconds a whole read / write may take (never less than one request timeout: a very large canvas
+        # that needs a longer request_timeout gets it); the live feed may pass its own.
+        self.deadline = deadline if deadline is not None else max(READ_DEADLINE, settings.request_timeout)
+        self.write_deadline = write_deadline if write_deadline is not None else max(WRITE_DEADLINE, settings.request_timeout)
         self._http = DeadlineHTTPClient(None, session=session)  # type: ignore[arg-type]  # auth is carried by the session
         self._http.set_timeout(settings.request_timeout)
         self._retry = RetryPolicy(max_retries=settings.max_retries, sleep=sleep, rng=rng)
-        self._sleep = sleep
         self._clock = clock
         self._tabs: list[TabInfo] | None = None
         self._tabs_read_at = 0.0
@@ -195,7 +197,7 @@ class GoogleSheetSource:
         try:
             return self._retry.call(fn, transient if idempotent else only_quota, hint=retry_after, what=what.render("en"))
         except RetryExhausted as exc:
-            if stage == "write":
+            if stage == "write" and ambiguous(exc.last):  # sent, unanswered: it may have been applied
                 raise uncertain_write(exc.last, deadline=seconds if exc.out_of_time else None) from None
             raise unreachable(exc, what, deadline=seconds, writing=stage != "read") from None
         except SourceError:

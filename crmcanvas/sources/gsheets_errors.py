@@ -97,6 +97,10 @@ def _seconds(value: float) -> str:
 
 def cause(exc: BaseException, *, deadline: float | None = None, asked_wait: float | None = None) -> Text:
     """Why Google did not answer, short (the ``{cause}`` of a message)."""
+    from google.auth import exceptions as gauth
+
+    if isinstance(exc, gauth.TransportError) and exc.args and isinstance(exc.args[0], BaseException):
+        exc = exc.args[0]  # the token request's own failure, wrapped by google-auth
     status = status_of(exc)
     if status == 429:
         return msg("google.cause.quota_wait", seconds=_seconds(asked_wait)) if asked_wait else msg("google.cause.quota")

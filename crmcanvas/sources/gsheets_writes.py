@@ -46,6 +46,7 @@ shows it.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import random
@@ -167,7 +168,7 @@ class SheetWriter:
                  rng: Callable[[], float] = random.random):
         self.key = key
         self._http = http
-        self._call = call
+        self._call = functools.partial(call, stage="prepare")  # reads and pins: nothing written yet if they fail
         self._tab = tab
         self._sleep = sleep
         self._clock = clock
@@ -292,12 +293,17 @@ class SheetWriter:
             row_id = cells.get(idc) or None if idc is not None else None
             last: BaseException | None = None
             for attempt in range(APPEND_ATTEMPTS):
-                if attempt:  # the previous append surely did not land: look again at the sheet as it is now
-                    h, header, columns, ids = self.locate(title, id_column, needed)
-                if assign and idc is not None:
-                    row_id = next_id(ids[h + 1:], id_prefix or "")
-                    cells[idc] = row_id
-                landed = self._append(title, h, header, cells)
+                try:
+                    if attempt:  # the previous append did not show up: look again at the sheet as it is now
+                        h, header, columns, ids = self.locate(title, id_column, needed)
+                    if assign and idc is not None:
+                        row_id = next_id(ids[h + 1:], id_prefix or "")
+                        cells[idc] = row_id
+                    landed = self._append(title, h, header, cells)
+                except SourceError:
+                    if last is None:
+                        raise
+                    raise self._append_uncertain(title, last) from None  # the earlier one may still land
                 if isinstance(landed, int):
                     break
                 last = landed
@@ -360,7 +366,8 @@ class SheetWriter:
     @staticmethod
     def _append_uncertain(title: str, failure: BaseException | None) -> SourceError:
         deadline = current_deadline()
-        why = cause(failure, deadline=deadline.seconds if deadline else None) if failure else msg("google.cause.timeout")
+        spent = deadline.seconds if deadline is not None and deadline.expired() else None
+        why = cause(failure, deadline=spent) if failure else msg("google.cause.timeout")
         return SourceError(msg("google.append_uncertain", title=title, cause=why), suggestion=msg("google.append_uncertain.hint"),
                            retryable=True)
 
