@@ -107,7 +107,9 @@ def make_source(
     """
     cfg = Settings(sheets_endpoint=server.endpoint, **settings)
     sleeps = sleeps if sleeps is not None else Sleeps()
-    extra: dict[str, Any] = {"sleep": sleep or sleeps, "clock": clock or (time.monotonic if sleep else sleeps.clock)}
+    real = sleep is not None
+    extra: dict[str, Any] = {"sleep": sleep if real else sleeps,
+                             "clock": clock if clock is not None else (time.monotonic if real else sleeps.clock)}
     if deadline is not None:
         extra["deadline"] = deadline
     if write_deadline is not None:

@@ -97,3 +97,25 @@ def test_a_write_has_its_own_deadline_and_says_nothing_was_written_when_it_could
         source.append_row("besoins", {"Besoin": "Exporter les dons"}, id_column="ID", id_prefix="B")
     assert "Rien n'a été écrit" in caught.value.message and "réessaiera" not in (caught.value.suggestion or "")
     assert standin.count("values.append") == 0
+
+
+def test_fetching_the_access_token_counts_against_the_same_deadline(timeouts):
+    from crmcanvas.standin import StandIn
+    from tests.fixtures_sheets import service_account_info
+
+    email = "crmcanvas@atelier-crm.iam.gserviceaccount.com"
+    with StandIn(auth="required") as server:
+        server.add_spreadsheet(CANVAS, shared_with=[email])
+        pauses = Pauses()
+        source = make_source(server, secrets={"gcp_service_account": service_account_info(email)}, sleep=pauses, deadline=1.0,
+                             rng=lambda: 0.1)
+        server.delay(3.0, times=1, match="token")  # the token endpoint hangs
+        with pytest.raises(SourceError) as caught:
+            source.read(WANTED)
+        assert "pas de réponse en 1 s" in caught.value.message
+        assert server.count("token") == 1 and server.count("metadata") == 0
+        assert sum(timeouts) + sum(pauses) <= 1.0 + 0.01
+        server.clear_faults()
+        server.fail(503, times=2, match="token")  # then answers 503: retried by us, within the deadline, not by google-auth
+        assert source.read(WANTED).grids["besoins"] == CANVAS["besoins"]
+        assert server.count("token") == 4 and len(pauses) == 2

@@ -189,11 +189,26 @@ class RoutedSession(_Routed, requests.Session):
         self.endpoint, self.timeout = endpoint, timeout
 
 
+class TokenSession(RoutedSession):
+    """The session token requests go through: a 429/5xx from the token endpoint is raised at once.
+
+    google-auth would otherwise retry it itself, sleeping 1 then 2 s whatever
+    time is left; raised, it becomes a ``TransportError`` that our bounded,
+    deadline-aware retry handles like any other transient failure.
+    """
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:
+        response = super().request(method, url, *args, **kwargs)
+        if response.status_code == 429 or response.status_code >= 500:
+            raise requests.HTTPError(f"token endpoint answered {response.status_code}", response=response)
+        return response
+
+
 class RoutedAuthorizedSession(_Routed, AuthorizedSession):
     """google-auth session: fetches and refreshes the access token itself (token calls routed too)."""
 
     def __init__(self, credentials: Any, endpoint: str | None, timeout: float):
-        token_session = RoutedSession(endpoint, timeout)
+        token_session = TokenSession(endpoint, timeout)
         super().__init__(credentials, refresh_timeout=timeout, auth_request=Request(token_session))
         self.endpoint, self.timeout = endpoint, timeout
 

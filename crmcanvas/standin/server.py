@@ -9,7 +9,8 @@ checked).
 Hooks for tests:
 
 * ``fail(status, times=…, match=…)``, ``delay(seconds, …)``, ``drop(…)``: the
-  next matching requests answer 429/5xx, wait, or lose the connection;
+  next matching requests answer 429/5xx, wait, or lose the connection (token
+  requests only when ``match`` names them, e.g. ``match="token"``);
 * ``log`` / ``count(kind)``: every request, in arrival order, with its kind
   (``metadata``, ``values.batchGet``, ``values.append``…);
 * ``on_request``: a function called with each request before it is served, so
@@ -163,7 +164,8 @@ class _Handler(BaseHTTPRequestHandler):
         if split.path == "/token" and method == "POST":
             request = LoggedRequest(method, "/token", query, None, "token")
             standin._record(request)
-            self._token(raw_body, request)
+            if not self._faulty(standin._take_fault(request, named_only=True), token=True):
+                self._token(raw_body, request)
             return
         body: Any = None
         if raw_body:
@@ -197,24 +199,8 @@ class _Handler(BaseHTTPRequestHandler):
             except Exception as exc:  # a broken test hook must not look like a server answer
                 standin.hook_errors.append(exc)
                 log.exception("stand-in on_request hook failed")
-        fault = standin._take_fault(request)
-        if fault is not None:
-            if fault.latency:
-                time.sleep(fault.latency)
-            if fault.drop:
-                request.status = 0
-                self.close_connection = True
-                self.connection.shutdown(2)
-                return
-            if fault.status is not None:
-                headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else None
-                if fault.status == 502:
-                    request.status = 502
-                    self._send(502, raw=_HTML_502, content_type="text/html; charset=UTF-8", headers=headers)
-                else:
-                    message, status = _ERRORS.get(fault.status, ("Injected error.", "UNKNOWN"))
-                    self._error(request, ApiError(fault.status, fault.message or message, status), headers)
-                return
+        if self._faulty(standin._take_fault(request), request=request):
+            return
         denied = standin._check_auth(self.headers.get("Authorization"), decoded[0])
         if denied is not None:
             self._error(request, denied)
@@ -230,6 +216,34 @@ class _Handler(BaseHTTPRequestHandler):
             return
         request.status = 200
         self._send(200, answer)
+
+    def _faulty(self, fault: Fault | None, request: LoggedRequest | None = None, token: bool = False) -> bool:
+        """Play an injected fault; True when it answered (or dropped) the request instead of serving it."""
+        if fault is None:
+            return False
+        if fault.latency:
+            time.sleep(fault.latency)
+        if fault.drop:
+            if request is not None:
+                request.status = 0
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return True
+        if fault.status is None:
+            return False
+        if request is not None:
+            request.status = fault.status
+        headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else None
+        if token:  # the OAuth endpoint's own error shape
+            self._send(fault.status, {"error": "internal_failure", "error_description": fault.message or "Injected error."},
+                       headers=headers)
+        elif fault.status == 502:
+            self._send(502, raw=_HTML_502, content_type="text/html; charset=UTF-8", headers=headers)
+        else:
+            message, status = _ERRORS.get(fault.status, ("Injected error.", "UNKNOWN"))
+            assert request is not None
+            self._error(request, ApiError(fault.status, fault.message or message, status), headers)
+        return True
 
     def _error(self, request: LoggedRequest, exc: ApiError, headers: Mapping[str, str] | None = None) -> None:
         request.status = exc.code
@@ -440,9 +454,12 @@ class StandIn:
         with self._lock:
             self._faults.append(fault)
 
-    def _take_fault(self, request: LoggedRequest) -> Fault | None:
+    def _take_fault(self, request: LoggedRequest, *, named_only: bool = False) -> Fault | None:
+        """The first fault for this request; ``named_only``: only faults whose ``match`` names it (token requests)."""
         with self._lock:
             for fault in self._faults:
+                if named_only and fault.match is None:
+                    continue
                 if fault.applies(request):
                     if fault.times is not None:
                         fault.times -= 1
