@@ -11,6 +11,7 @@ are written into its own code.
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -72,10 +73,17 @@ def standin_fixture() -> Iterator[StandIn]:
 
 
 class Sleeps(list[float]):
-    """Records the waits a source asked for, without waiting (retries run instantly in tests)."""
+    """Records the waits a source asked for, without waiting (retries run instantly in tests).
+
+    :meth:`clock` is the real clock moved on by every wait asked for, so a
+    deadline counts the pauses as if they had been slept.
+    """
 
     def __call__(self, seconds: float) -> None:
         self.append(seconds)
+
+    def clock(self) -> float:
+        return time.monotonic() + sum(self)
 
 
 def make_source(
@@ -87,13 +95,25 @@ def make_source(
     sleeps: Sleeps | None = None,
     clock: Any = None,
     rng: Any = None,
+    sleep: Any = None,
+    deadline: float | None = None,
+    write_deadline: float | None = None,
     **settings: Any,
 ) -> GoogleSheetSource:
-    """A GoogleSheetSource on the real gspread client, talking HTTP to ``server``."""
+    """A GoogleSheetSource on the real gspread client, talking HTTP to ``server``.
+
+    Pauses are recorded in ``sleeps`` without waiting, unless ``sleep`` (e.g.
+    ``time.sleep``) is given: tests where Google answers late need real time to pass.
+    """
     cfg = Settings(sheets_endpoint=server.endpoint, **settings)
-    extra: dict[str, Any] = {"sleep": sleeps if sleeps is not None else Sleeps()}
-    if clock is not None:
-        extra["clock"] = clock
+    sleeps = sleeps if sleeps is not None else Sleeps()
+    real = sleep is not None
+    extra: dict[str, Any] = {"sleep": sleep if real else sleeps,
+                             "clock": clock if clock is not None else (time.monotonic if real else sleeps.clock)}
+    if deadline is not None:
+        extra["deadline"] = deadline
+    if write_deadline is not None:
+        extra["write_deadline"] = write_deadline
     if rng is not None:
         extra["rng"] = rng
     return GoogleSheetSource.from_settings(server.url(spreadsheet_id), cfg, secrets or {}, environ=environ or {}, **extra)

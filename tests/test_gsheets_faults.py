@@ -54,13 +54,17 @@ def test_permanent_500_gives_up_after_the_allowed_retries_and_says_it_can_be_ret
     err = caught.value
     assert err.retryable
     assert "Google Sheets ne répond pas" in err.message and "500" in err.message
-    assert "dernière version" in err.suggestion
+    assert "dernière version" in err.render("fr", context="dashboard")[1]  # the wall screen retries by itself...
+    assert "Relancez la commande" in err.render("fr", context="cli")[1]  # ...a one-shot command does not
+    assert err.render("en", context="cli") == (
+        "Google Sheets is not answering (error 500 on Google's side): reading the sheet failed after 4 attempt(s).",
+        "Run the command again later. If it persists, check the connection and the Google Sheets API quota.")
     assert standin.count("values.batchGet") == 4  # 1 try + 3 retries, then stop
     assert sleeps == [0.5, 1.0, 2.0]
     assert err.__cause__ is None and err.__suppress_context__  # no gspread/requests traceback attached
 
 
-def test_total_waiting_stays_within_about_twenty_seconds(standin):
+def test_total_waiting_stays_within_the_read_deadline(standin):
     sleeps = Sleeps()
     source = make_source(standin, sleeps=sleeps, max_retries=10, rng=lambda: 1.0)
     source.tabs()
@@ -68,7 +72,7 @@ def test_total_waiting_stays_within_about_twenty_seconds(standin):
     with pytest.raises(SourceError):
         source.read(WANTED)
     assert sum(sleeps) <= 20.0
-    assert len(sleeps) < 10  # the time budget stopped it before the count did
+    assert len(sleeps) < 10  # the deadline stopped it before the count did
 
 
 def test_googles_html_502_page_is_retried_like_any_5xx(standin):
@@ -102,6 +106,26 @@ def test_retry_after_from_google_is_respected(standin):
     standin.fail(429, times=1, retry_after=3)
     source.read(WANTED)
     assert sleeps == [3.0]
+
+
+def test_a_long_retry_after_is_honoured_as_sent_when_it_fits_the_deadline(standin):
+    sleeps = Sleeps()
+    source = make_source(standin, sleeps=sleeps, rng=lambda: 0.0)
+    source.tabs()
+    standin.fail(429, times=1, retry_after=12)
+    assert source.read(WANTED).grids["besoins"] == CANVAS["besoins"]
+    assert sleeps == [12.0]  # not cut to the 8 s cap of our own backoff
+
+
+def test_a_retry_after_past_the_deadline_stops_at_once_and_says_what_google_asked(standin):
+    sleeps = Sleeps()
+    source = make_source(standin, sleeps=sleeps, rng=lambda: 0.0)
+    source.tabs()
+    standin.fail(429, times=None, retry_after=45)
+    with pytest.raises(SourceError) as caught:
+        source.read(WANTED)
+    assert sleeps == [] and standin.count("values.batchGet") == 1  # no pause that would end after the deadline
+    assert caught.value.retryable and "Google demande d'attendre 45 s" in caught.value.message
 
 
 def test_live_feed_keeps_the_last_good_canvas_marked_stale_then_recovers(standin):
@@ -214,7 +238,7 @@ def test_the_private_key_never_appears_in_messages_logs_or_reprs(guarded, caplog
     guarded.revoke_tokens()
     attempt(make_source(guarded, secrets=_secrets(info)))  # key refused
     texts += [r.getMessage() for r in caplog.records] + [str(r.exc_text or "") for r in caplog.records]
-    assert any("nouvelle tentative" in t for t in texts)  # the retries were logged...
+    assert any("retry 1/2" in t for t in texts)  # the retries were logged...
     assert len(texts) > 10
     for text in texts:  # ...and nothing anywhere holds the key or an access token
         assert secret not in text and secret[:40] not in text

@@ -9,6 +9,7 @@ stand-in meets the same shapes in production.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -162,6 +163,29 @@ def test_append_answers_like_google_with_table_range_once_the_table_exists(serve
     assert rows == 1001  # INSERT_ROWS inserted a row
 
 
+def test_append_on_a1_goes_under_the_whole_table_and_never_over_row_2(server):
+    # gspread's append_row(table_range="A1") sends this; Google appends under the table A1 belongs to.
+    sid = server.add_spreadsheet({"Sheet1": [["ID", "Nom", "Rôle"], ["P1", "Zoé", "R1"], ["P2", "Marc", "R2"], ["P3", "Léa"]]})
+    url = api(server, sid, "/values/" + enc("'Sheet1'!A1") + ":append")
+    answer = requests.post(url, params={"valueInputOption": "RAW"}, json={"values": [["P4", "Ana"]]}).json()
+    assert answer == {"spreadsheetId": sid, "tableRange": "Sheet1!A1:C4", "updates": {
+        "spreadsheetId": sid, "updatedRange": "Sheet1!A5:B5", "updatedRows": 1, "updatedColumns": 2, "updatedCells": 2}}
+    assert server.grid("Sheet1") == [["ID", "Nom", "Rôle"], ["P1", "Zoé", "R1"], ["P2", "Marc", "R2"], ["P3", "Léa"], ["P4", "Ana"]]
+
+
+@pytest.mark.parametrize("target, start", [
+    # The Sheets API guide's example: tables A1:C2 and B4:D6; the range picks the *last* table it reaches, whole.
+    ("Sheet1", "B7"), ("Sheet1!B4", "B7"), ("Sheet1!C5:D5", "B7"), ("Sheet1!B2:D4", "B7"), ("Sheet1!A3:G10", "B7"),
+    ("Sheet1!A1", "A3"), ("Sheet1!E4", "E4"), ("Sheet1!A4", "A4"),
+])
+def test_append_finds_its_table_as_googles_guide_describes(server, target, start):
+    sid = server.add_spreadsheet({"Sheet1": [["x", "y", "z"], ["x", "y", "z"], [], ["", "x", "y"], ["", "", "y", "z"],
+                                             ["", "x", "y", "z"]]})
+    url = api(server, sid, "/values/" + enc(target) + ":append")
+    answer = requests.post(url, params={"valueInputOption": "RAW"}, json={"values": [["new"]]}).json()
+    assert answer["updates"]["updatedRange"] == f"Sheet1!{start}"
+
+
 def test_raw_keeps_a_formula_as_text_and_user_entered_makes_it_a_formula(server):
     sid = server.add_spreadsheet({"Sheet1": [["story"]]})
     for option, cell in (("RAW", "A2"), ("USER_ENTERED", "A3")):
@@ -296,7 +320,35 @@ def test_xlsx_tabs_are_served_as_text(tmp_path):
     assert load_xlsx(tmp_path / "c.xlsx") == {"besoins": [["ID", "Besoin", "Coût"], ["B001", "Voir les dons", "3"]], "rôles": [["ID", "Rôle"]]}
 
 
-def test_command_line_serves_a_workbook_on_loopback(tmp_path):
+def test_a_watched_workbook_is_read_again_when_the_file_changes_on_disk(tmp_path, server):
+    path = tmp_path / "c.xlsx"
+    _workbook(path)
+    sid = server.watch(path)
+    gid = server.sheet("rôles", sid).sheet_id
+    url = api(server, sid, "/values/" + enc("'besoins'"))
+    assert requests.get(url).json()["values"] == [["ID", "Besoin", "Coût"], ["B001", "Voir les dons", "3"]]
+    book = openpyxl.load_workbook(path)
+    book["besoins"].append(["B002", "Relancer les donateurs", 5])
+    book.save(path)
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 1_000_000_000))  # a visibly newer file, even on coarse clocks
+    assert requests.get(url).json()["values"][-1] == ["B002", "Relancer les donateurs", "5"]
+    assert server.sheet("rôles", sid).sheet_id == gid  # same tab, same gid: a `gid=` setting still finds it
+
+
+def test_a_half_written_workbook_keeps_the_last_good_content_until_it_is_whole(tmp_path, server):
+    path = tmp_path / "c.xlsx"
+    _workbook(path)
+    sid = server.watch(path)
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])  # caught mid-save
+    url = api(server, sid, "/values/" + enc("'besoins'"))
+    assert requests.get(url).json()["values"][1] == ["B001", "Voir les dons", "3"]
+    path.write_bytes(whole)
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 2_000_000_000))
+    assert requests.get(url).status_code == 200
+
+
+def test_command_line_serves_a_workbook_on_loopback_and_follows_edits_to_the_file(tmp_path):
     _workbook(tmp_path / "c.xlsx")
     proc = subprocess.Popen([sys.executable, "-m", "crmcanvas.standin", "--port", "0", "--xlsx", str(tmp_path / "c.xlsx")],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -315,6 +367,12 @@ def test_command_line_serves_a_workbook_on_loopback(tmp_path):
                     raise
                 time.sleep(0.05)
         assert [s["properties"]["title"] for s in body["sheets"]] == ["besoins", "rôles"]
+        book = openpyxl.load_workbook(tmp_path / "c.xlsx")
+        book["besoins"]["B2"] = "Voir l'historique des dons"  # a participant edits the file during the rehearsal
+        book.save(tmp_path / "c.xlsx")
+        os.utime(tmp_path / "c.xlsx", ns=(time.time_ns(), time.time_ns() + 1_000_000_000))
+        values = requests.get(f"{endpoint}/v4/spreadsheets/{key}/values/besoins", timeout=5).json()["values"]
+        assert values[1] == ["B001", "Voir l'historique des dons", "3"]
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -34,7 +34,9 @@ from typing import Any
 import requests
 from google.auth.transport.requests import AuthorizedSession, Request
 
+from crmcanvas.i18n import Text, msg
 from crmcanvas.sources.base import SourceError
+from crmcanvas.sources.retry import http_timeout
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 SHEETS_API = "https://sheets.googleapis.com"
@@ -43,7 +45,11 @@ SERVICE_ACCOUNT_FIELDS = (
     "type", "project_id", "private_key_id", "private_key", "client_email", "client_id", "auth_uri", "token_uri",
     "auth_provider_x509_cert_url", "client_x509_cert_url", "universe_domain",
 )
-DOC_HINT = "Voir docs/google-sheets.md (compte de service, clé JSON, partage de la feuille)."
+
+
+def doc_hint() -> Text:
+    """« See docs/google-sheets.md … », the end of every credentials hint."""
+    return msg("google.doc_hint")
 
 
 @dataclass(frozen=True)
@@ -64,10 +70,8 @@ class ServiceAccount:
         try:
             return service_account.Credentials.from_service_account_info(dict(self.info), scopes=list(SCOPES))
         except (ValueError, KeyError, TypeError):
-            raise SourceError(
-                f"La clé du compte de service « {self.client_email} » ({self.origin}) est illisible.",
-                suggestion="Recopiez le champ private_key du fichier JSON tel quel (avec les lignes BEGIN/END PRIVATE KEY). " + DOC_HINT,
-            ) from None
+            raise SourceError(msg("google.key_unreadable", email=self.client_email, origin=self.origin),
+                              suggestion=msg("google.key_unreadable.hint", doc=doc_hint())) from None
 
 
 def _get(mapping: Any, key: str) -> Any:
@@ -86,10 +90,8 @@ def local_secrets(cwd: Path | None = None, home: Path | None = None) -> dict[str
             try:
                 return tomllib.loads(path.read_text(encoding="utf-8"))
             except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                raise SourceError(
-                    f"{path} n'est pas un TOML lisible ({type(exc).__name__}).",
-                    suggestion="Vérifiez les guillemets : private_key se colle entre triples guillemets \"\"\"…\"\"\" ou avec des \\n. " + DOC_HINT,
-                ) from None
+                raise SourceError(msg("google.secrets_unreadable", path=str(path), error=type(exc).__name__),
+                                  suggestion=msg("google.secrets_unreadable.hint", doc=doc_hint())) from None
     return None
 
 
@@ -102,13 +104,10 @@ def _account(section: Any, origin: str) -> ServiceAccount | None:
         return None  # e.g. a section holding only `spreadsheet = "<url>"`
     kind = info.get("type", "service_account")
     if kind != "service_account":
-        raise SourceError(
-            f"{origin} : type « {kind} » non pris en charge ; crmcanvas a besoin d'un compte de service (type = \"service_account\").",
-            suggestion=DOC_HINT,
-        )
+        raise SourceError(msg("google.account_type", origin=origin, kind=kind), suggestion=doc_hint())
     missing = [k for k in ("client_email", "private_key") if k not in info]
     if missing:
-        raise SourceError(f"{origin} : champ(s) manquant(s) {', '.join(missing)} dans la clé du compte de service.", suggestion=DOC_HINT)
+        raise SourceError(msg("google.account_fields", origin=origin, fields=", ".join(missing)), suggestion=doc_hint())
     key = info["private_key"]
     if "\\n" in key and "\n" not in key:  # pasted with literal \n inside a TOML literal string
         info["private_key"] = key.replace("\\n", "\n")
@@ -140,12 +139,12 @@ def find_service_account(
     try:
         data = json.loads(Path(path).expanduser().read_text(encoding="utf-8"))
     except OSError as exc:
-        raise SourceError(f"{origin} : fichier illisible ({exc.strerror or type(exc).__name__}).",
-                          suggestion="Vérifiez le chemin du fichier JSON de la clé, ou retirez la variable. " + DOC_HINT) from None
+        raise SourceError(msg("google.key_file_unreadable", origin=origin, error=exc.strerror or type(exc).__name__),
+                          suggestion=msg("google.key_file_unreadable.hint", doc=doc_hint())) from None
     except ValueError:
-        raise SourceError(f"{origin} : ce n'est pas un fichier JSON de clé de compte de service.", suggestion=DOC_HINT) from None
+        raise SourceError(msg("google.key_file_not_json", origin=origin), suggestion=doc_hint()) from None
     if not isinstance(data, dict):
-        raise SourceError(f"{origin} : ce n'est pas un fichier JSON de clé de compte de service.", suggestion=DOC_HINT)
+        raise SourceError(msg("google.key_file_not_json", origin=origin), suggestion=doc_hint())
     return _account(data, origin)
 
 
@@ -168,14 +167,17 @@ def route(url: str, endpoint: str | None) -> str:
 
 
 class _Routed:
-    """Mixin: rewrite Google URLs to the endpoint and give every request a timeout."""
+    """Mixin: rewrite Google URLs to the endpoint and give every request a timeout within the current deadline.
+
+    Token requests go through here too, so fetching an access token counts
+    against the same deadline as the call that needed it.
+    """
 
     endpoint: str | None = None
     timeout: float = 20.0
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:
-        if kwargs.get("timeout") is None:
-            kwargs["timeout"] = self.timeout
+        kwargs["timeout"] = http_timeout(kwargs.get("timeout"), self.timeout)
         return super().request(method, route(url, self.endpoint), *args, **kwargs)  # type: ignore[misc]
 
 
@@ -187,13 +189,35 @@ class RoutedSession(_Routed, requests.Session):
         self.endpoint, self.timeout = endpoint, timeout
 
 
+class TokenSession(RoutedSession):
+    """The session token requests go through: a 429/5xx from the token endpoint is raised at once.
+
+    google-auth would otherwise retry it itself, sleeping 1 then 2 s whatever
+    time is left; raised, it becomes a ``TransportError`` that our bounded,
+    deadline-aware retry handles like any other transient failure.
+    """
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:
+        response = super().request(method, url, *args, **kwargs)
+        if response.status_code == 429 or response.status_code >= 500:
+            raise requests.HTTPError(f"token endpoint answered {response.status_code}", response=response)
+        return response
+
+
 class RoutedAuthorizedSession(_Routed, AuthorizedSession):
     """google-auth session: fetches and refreshes the access token itself (token calls routed too)."""
 
     def __init__(self, credentials: Any, endpoint: str | None, timeout: float):
-        token_session = RoutedSession(endpoint, timeout)
+        token_session = TokenSession(endpoint, timeout)
         super().__init__(credentials, refresh_timeout=timeout, auth_request=Request(token_session))
         self.endpoint, self.timeout = endpoint, timeout
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:
+        # Fetch a missing or expired token first, so the call's own timeout is computed from the
+        # time left *after* it (google-auth would fetch it inside, under a timeout computed before).
+        if not self.credentials.valid:
+            self.credentials.before_request(self._auth_request, method, url, {})
+        return super().request(method, url, *args, **kwargs)
 
 
 def build_session(account: ServiceAccount | None, *, endpoint: str | None, timeout: float) -> requests.Session:
@@ -204,6 +228,6 @@ def build_session(account: ServiceAccount | None, *, endpoint: str | None, timeo
 
 
 __all__ = [
-    "SCOPES", "RoutedAuthorizedSession", "RoutedSession", "ServiceAccount", "build_session",
+    "SCOPES", "RoutedAuthorizedSession", "RoutedSession", "ServiceAccount", "build_session", "doc_hint",
     "find_service_account", "local_secrets", "route", "spreadsheet_from_secrets",
 ]

@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from crmcanvas.standin import DEMO_SPREADSHEET_ID, StandIn, load_xlsx
+from crmcanvas.standin import DEMO_SPREADSHEET_ID, StandIn
 
 
 def _demo_tabs() -> dict[str, list[list[str]]]:
@@ -30,13 +30,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--share", action="append", default=[], help="e-mail avec qui la feuille est partagée (auth required)")
     args = parser.parse_args(argv)
 
+    standin = StandIn(port=args.port, auth=args.auth)
     try:
-        tabs = load_xlsx(args.xlsx) if args.xlsx else _demo_tabs()
-    except (OSError, ValueError) as exc:
+        if args.xlsx:
+            standin.watch(args.xlsx, args.id)
+        else:
+            standin.add_spreadsheet(_demo_tabs(), spreadsheet_id=args.id)
+    except Exception as exc:  # not found, not a workbook: say which file and why, no traceback
         print(f"Erreur : impossible de lire « {args.xlsx} » : {exc}", file=sys.stderr)
         return 2
-    standin = StandIn(port=args.port, auth=args.auth)
-    standin.add_spreadsheet(tabs, spreadsheet_id=args.id, shared_with=args.share)
+    for email in args.share:
+        standin.share(email, args.id)
+    tabs = [sheet.title for sheet in standin.store.spreadsheet(args.id).sheets]
     try:
         standin.start()
     except OSError as exc:
@@ -45,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = standin.url(args.id)
     print(f"Stand-in Google Sheets API v4 prêt sur {standin.endpoint}", flush=True)
     print(f"Feuille servie : {url} ({len(tabs)} onglets : {', '.join(tabs)})")
+    if args.xlsx:
+        print(f"Le classeur est relu dès qu'il change sur le disque : modifiez {args.xlsx} pour simuler une saisie en direct.")
     print("Pour que crmcanvas l'utilise :")
     print(f"  export CRMCANVAS_SHEETS_ENDPOINT={standin.endpoint}")
     print(f"  crmcanvas check {url}")

@@ -7,10 +7,11 @@ Rows are objects so that what is attached to a row (its developer metadata, its
 hidden identity used by tests) moves with it on inserts, deletes and sorts,
 exactly as developer metadata does in Google Sheets.
 
-Where Google's exact behaviour was not recorded, the stand-in picks the lenient
-reading and says so: reads are clipped to the grid; writes past the grid grow
-it; ``values:append`` finds the table as the block from the first to the last
-non-empty row of the range's columns.
+``values:append`` finds its table as Google's guide describes and the recording
+shows (the last block of touching cells that the range reaches, taken whole,
+so ``tab!A1`` appends under the whole table, never over row 2). Where Google's
+exact behaviour was not recorded, the stand-in picks the lenient reading and
+says so: reads are clipped to the grid; writes past the grid grow it.
 
 All public methods take the store's lock, so the HTTP server threads and a
 test acting "as a stakeholder" never see a half-applied change.
@@ -106,7 +107,7 @@ class Mutation:
     actor: str  # "api" (over HTTP) or "stakeholder" (test helpers)
     spreadsheet_id: str
     title: str
-    kind: str  # "cell", "insert", "delete", "sort", "rename", "add_sheet", "delete_sheet"
+    kind: str  # "cell", "insert", "delete", "sort", "rename", "add_sheet", "delete_sheet", "reload"
     uid: int | None = None
     column: int | None = None  # 1-based
     before: str | None = None
@@ -177,6 +178,23 @@ class Store:
             if self.default_id is None:
                 self.default_id = sid
             return sid
+
+    def replace_tabs(self, tabs: Mapping[str, Sequence[Sequence[Any]]], spreadsheet_id: str | None = None) -> None:
+        """Put new content in a spreadsheet (a workbook re-read from disk): tabs keep their ``sheetId`` when
+        their title is unchanged, so ``gid=`` settings still point at them; what was written over the API is replaced."""
+        with self.lock:
+            ss = self.spreadsheet(spreadsheet_id)
+            old = {sheet.title: sheet.sheet_id for sheet in ss.sheets}
+            used = set(old.values())
+            sheets: list[Sheet] = []
+            for name, grid in tabs.items():
+                sheet_id = old.get(name)
+                while sheet_id is None or (sheet_id in used and name not in old):
+                    sheet_id = self._fresh_sheet_id(None)
+                used.add(sheet_id)
+                sheets.append(self._new_sheet(sheet_id, name, grid, None, None))
+                self._log("stakeholder", ss, name, "reload")
+            ss.sheets = sheets or [self._new_sheet(0, "Feuille 1", [], None, None)]
 
     def _log(self, actor: str, ss: Spreadsheet, title: str, kind: str, **kw: Any) -> None:
         if self.record_mutations:
@@ -415,20 +433,59 @@ class Store:
                         self._set(actor, ss, sheet, r, c, "", "RAW")
             return {"spreadsheetId": ss.spreadsheet_id, "clearedRange": format_range(sheet.title, r1, c1, r2, c2)}
 
+    @staticmethod
+    def _tables(sheet: Sheet) -> list[tuple[int, int, int, int]]:
+        """Every "table" of the sheet, as Google's append finds them: blocks of touching non-empty cells
+        (diagonals included), each as its bounding rectangle (r1, c1, r2, c2), top to bottom.
+
+        Rows are scanned once; a row's runs of filled cells join the blocks they
+        touch (the previous row's blocks, widened by one column each side), and
+        blocks whose rectangles then touch are merged until none do.
+        """
+        boxes: list[list[int]] = []  # [r1, c1, r2, c2]
+        for r, row in enumerate(sheet.rows, 1):
+            filled = [c for c, v in enumerate(row.cells, 1) if v != ""]
+            runs: list[list[int]] = []
+            for c in filled:
+                if runs and c == runs[-1][1] + 1:
+                    runs[-1][1] = c
+                else:
+                    runs.append([c, c])
+            for a, b in runs:
+                touching = [box for box in boxes if box[2] >= r - 1 and box[1] - 1 <= b and a <= box[3] + 1]
+                if not touching:
+                    boxes.append([r, a, r, b])
+                    continue
+                keep = touching[0]
+                for other in touching[1:]:
+                    keep[0], keep[1] = min(keep[0], other[0]), min(keep[1], other[1])
+                    keep[3] = max(keep[3], other[3])
+                    boxes.remove(other)
+                keep[1], keep[2], keep[3] = min(keep[1], a), r, max(keep[3], b)
+        merged = True
+        while merged:
+            merged = False
+            for i, x in enumerate(boxes):
+                for y in boxes[i + 1:]:
+                    if x[0] - 1 <= y[2] and y[0] - 1 <= x[2] and x[1] - 1 <= y[3] and y[1] - 1 <= x[3]:
+                        x[:] = [min(x[0], y[0]), min(x[1], y[1]), max(x[2], y[2]), max(x[3], y[3])]
+                        boxes.remove(y)
+                        merged = True
+                        break
+                if merged:
+                    break
+        return sorted((box[0], box[1], box[2], box[3]) for box in boxes)
+
     def _table(self, sheet: Sheet, r1: int, c1: int, r2: int, c2: int) -> tuple[int, int, int, int] | None:
-        """The block Google appends after: first..last non-empty row within the range's columns."""
-        first = last = None
-        cmin, cmax = c2, c1
-        for r in range(r1, r2 + 1):
-            cells = sheet.rows[r - 1].cells[c1 - 1:c2]
-            filled = [i for i, v in enumerate(cells) if v != ""]
-            if filled:
-                first = r if first is None else first
-                last = r
-                cmin, cmax = min(cmin, c1 + filled[0]), max(cmax, c1 + filled[-1])
-        if first is None or last is None:
-            return None
-        return first, cmin, last, cmax
+        """The table Google appends after: the *last* table the range touches, whole (not cut to the range).
+
+        From the Sheets API guide's example: with tables A1:C2 and B4:D6, the
+        ranges ``Sheet1``, ``B4``, ``C5:D5``, ``B2:D4`` and ``A3:G10`` all append
+        at B7; ``A1`` appends at A3; ``E4`` and ``A4`` touch no table and write
+        where they point.
+        """
+        hits = [t for t in self._tables(sheet) if t[0] <= r2 and r1 <= t[2] and t[1] <= c2 and c1 <= t[3]]
+        return max(hits, key=lambda t: (t[2], t[0])) if hits else None
 
     def values_append(self, spreadsheet_id: str, text: str, body: Mapping[str, Any], input_option: str,
                       insert_option: str = "OVERWRITE", include_values: bool = False, actor: str = "api") -> dict[str, Any]:
@@ -437,6 +494,8 @@ class Store:
             sheet, cells = self._resolve(ss, text)
             r1, c1, r2, c2 = self._bounds(sheet, cells, text)
             values = body.get("values") or []
+            if insert_option not in {"INSERT_ROWS", "OVERWRITE"}:
+                raise bad_request(f"Invalid insertDataOption: {insert_option}")
             table = self._table(sheet, r1, c1, r2, c2)
             answer: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id}
             if table:
@@ -449,8 +508,6 @@ class Store:
                 sheet.rows[at:at] = [self._new_row() for _ in values]
                 for offset in range(len(values)):
                     self._log(actor, ss, sheet.title, "insert", uid=sheet.rows[at + offset].uid)
-            elif insert_option not in {"INSERT_ROWS", "OVERWRITE"}:
-                raise bad_request(f"Invalid insertDataOption: {insert_option}")
             updates = self._write(actor, ss, sheet, start, col, values, body.get("majorDimension", "ROWS"), input_option)
             if include_values and "updatedRange" in updates:
                 updates["updatedData"] = self.values_get(spreadsheet_id, updates["updatedRange"])

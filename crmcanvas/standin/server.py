@@ -9,11 +9,14 @@ checked).
 Hooks for tests:
 
 * ``fail(status, times=…, match=…)``, ``delay(seconds, …)``, ``drop(…)``: the
-  next matching requests answer 429/5xx, wait, or lose the connection;
+  next matching requests answer 429/5xx, wait, or lose the connection (token
+  requests only when ``match`` names them, e.g. ``match="token"``);
 * ``log`` / ``count(kind)``: every request, in arrival order, with its kind
   (``metadata``, ``values.batchGet``, ``values.append``…);
 * ``on_request``: a function called with each request before it is served, so
-  a test can act "as a stakeholder" exactly between two of the app's requests.
+  a test can act "as a stakeholder" exactly between two of the app's requests;
+* ``watch(path)``: serve a workbook and re-read it whenever the file changes on
+  disk, so a live edit can be rehearsed offline by editing the file.
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import os
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -63,6 +68,24 @@ class LoggedRequest:
     range: str | None = None
     status: int | None = None  # filled once answered
     at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class _Watched:
+    """A workbook served as a spreadsheet, and the file state it was last read at."""
+
+    path: Path
+    spreadsheet_id: str
+    loader: Callable[[Path], Mapping[str, Sequence[Sequence[Any]]]]
+    stamp: tuple[int, int] | None = None
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
 
 
 @dataclass
@@ -141,7 +164,8 @@ class _Handler(BaseHTTPRequestHandler):
         if split.path == "/token" and method == "POST":
             request = LoggedRequest(method, "/token", query, None, "token")
             standin._record(request)
-            self._token(raw_body, request)
+            if not self._faulty(standin._take_fault(request, named_only=True), token=True):
+                self._token(raw_body, request)
             return
         body: Any = None
         if raw_body:
@@ -164,6 +188,7 @@ class _Handler(BaseHTTPRequestHandler):
                 parts = [*parts[:-1], head]
                 action = tail
         decoded = [unquote(p) for p in parts]
+        standin._reload_changed()
         kind = _kind(method, decoded, action)
         request = LoggedRequest(method, unquote(split.path), query, body, kind, decoded[0],
                                 decoded[2] if len(decoded) == 3 else None)
@@ -174,24 +199,8 @@ class _Handler(BaseHTTPRequestHandler):
             except Exception as exc:  # a broken test hook must not look like a server answer
                 standin.hook_errors.append(exc)
                 log.exception("stand-in on_request hook failed")
-        fault = standin._take_fault(request)
-        if fault is not None:
-            if fault.latency:
-                time.sleep(fault.latency)
-            if fault.drop:
-                request.status = 0
-                self.close_connection = True
-                self.connection.shutdown(2)
-                return
-            if fault.status is not None:
-                headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else None
-                if fault.status == 502:
-                    request.status = 502
-                    self._send(502, raw=_HTML_502, content_type="text/html; charset=UTF-8", headers=headers)
-                else:
-                    message, status = _ERRORS.get(fault.status, ("Injected error.", "UNKNOWN"))
-                    self._error(request, ApiError(fault.status, fault.message or message, status), headers)
-                return
+        if self._faulty(standin._take_fault(request), request=request):
+            return
         denied = standin._check_auth(self.headers.get("Authorization"), decoded[0])
         if denied is not None:
             self._error(request, denied)
@@ -207,6 +216,34 @@ class _Handler(BaseHTTPRequestHandler):
             return
         request.status = 200
         self._send(200, answer)
+
+    def _faulty(self, fault: Fault | None, request: LoggedRequest | None = None, token: bool = False) -> bool:
+        """Play an injected fault; True when it answered (or dropped) the request instead of serving it."""
+        if fault is None:
+            return False
+        if fault.latency:
+            time.sleep(fault.latency)
+        if fault.drop:
+            if request is not None:
+                request.status = 0
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return True
+        if fault.status is None:
+            return False
+        if request is not None:
+            request.status = fault.status
+        headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else None
+        if token:  # the OAuth endpoint's own error shape
+            self._send(fault.status, {"error": "internal_failure", "error_description": fault.message or "Injected error."},
+                       headers=headers)
+        elif fault.status == 502:
+            self._send(502, raw=_HTML_502, content_type="text/html; charset=UTF-8", headers=headers)
+        else:
+            message, status = _ERRORS.get(fault.status, ("Injected error.", "UNKNOWN"))
+            assert request is not None
+            self._error(request, ApiError(fault.status, fault.message or message, status), headers)
+        return True
 
     def _error(self, request: LoggedRequest, exc: ApiError, headers: Mapping[str, str] | None = None) -> None:
         request.status = exc.code
@@ -298,6 +335,8 @@ class StandIn:
         self.rejected_accounts: set[str] = set()
         self._tokens: dict[str, str] = {}
         self._faults: list[Fault] = []
+        self._watched: list[_Watched] = []
+        self._watch_lock = threading.Lock()
         self._lock = threading.Lock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -337,6 +376,46 @@ class StandIn:
         """Create a spreadsheet (tab title -> grid); returns its ID. See :meth:`Store.add_spreadsheet`."""
         return self.store.add_spreadsheet(tabs, **kw)
 
+    def watch(self, path: str | Path, spreadsheet_id: str | None = None,
+              loader: Callable[[Path], Mapping[str, Sequence[Sequence[Any]]]] | None = None) -> str:
+        """Serve the workbook at ``path`` and re-read it whenever the file changes; returns the spreadsheet ID.
+
+        The file is checked (one ``stat``) as each request arrives, so an edit
+        saved in Excel or LibreOffice shows at the dashboard's next refresh. A
+        file caught half-written is tried again at the next request. Writes made
+        over the API live in memory until the file changes again.
+        """
+        if loader is None:
+            from crmcanvas.standin.xlsx import load_xlsx
+
+            loader = load_xlsx
+        where = Path(path)
+        stamp = _stamp(where)
+        tabs = loader(where)
+        if spreadsheet_id is not None and spreadsheet_id in self.store.spreadsheets:
+            self.store.replace_tabs(tabs, spreadsheet_id)
+            sid = spreadsheet_id
+        else:
+            sid = self.store.add_spreadsheet(tabs, spreadsheet_id=spreadsheet_id)
+        with self._watch_lock:
+            self._watched.append(_Watched(where, sid, loader, stamp))
+        return sid
+
+    def _reload_changed(self) -> None:
+        with self._watch_lock:
+            for item in self._watched:
+                stamp = _stamp(item.path)
+                if stamp is None or stamp == item.stamp:
+                    continue
+                try:
+                    tabs = item.loader(item.path)
+                except Exception as exc:  # saved half-way, or not a workbook for a moment: try at the next request
+                    log.warning("stand-in: cannot re-read %s yet (%s)", item.path, type(exc).__name__)
+                    continue
+                self.store.replace_tabs(tabs, item.spreadsheet_id)
+                item.stamp = stamp
+                log.info("stand-in: %s changed on disk, re-read (%d tabs)", item.path, len(tabs))
+
     def url(self, spreadsheet_id: str | None = None, gid: int | None = None) -> str:
         """The docs.google.com URL a user would paste for this spreadsheet."""
         sid = spreadsheet_id or self.store.default_id
@@ -375,9 +454,12 @@ class StandIn:
         with self._lock:
             self._faults.append(fault)
 
-    def _take_fault(self, request: LoggedRequest) -> Fault | None:
+    def _take_fault(self, request: LoggedRequest, *, named_only: bool = False) -> Fault | None:
+        """The first fault for this request; ``named_only``: only faults whose ``match`` names it (token requests)."""
         with self._lock:
             for fault in self._faults:
+                if named_only and fault.match is None:
+                    continue
                 if fault.applies(request):
                     if fault.times is not None:
                         fault.times -= 1
