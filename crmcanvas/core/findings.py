@@ -26,6 +26,8 @@ CODES: dict[str, Severity] = {
     "no_id_column": "info",
     "story_unparsed": "info",
     "near_duplicate": "warning",
+    "near_duplicate_capped": "info",
+    "self_exchange": "warning",
 }
 
 
