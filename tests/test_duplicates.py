@@ -97,6 +97,16 @@ def test_rejected_needs_are_not_compared() -> None:
     assert [f.value for f in near_duplicate_findings(canvas_of(grids), Settings())] == ["B1 / B7"]
 
 
+def test_a_group_of_three_is_one_finding_naming_its_members_in_the_reader_language() -> None:
+    grids = tiny_grids()
+    grids["besoins"][2][1] = grids["besoins"][1][1]  # B2 and B3 repeat B1
+    grids["besoins"][3][1] = grids["besoins"][1][1] + "."
+    found = near_duplicate_findings(canvas_of(grids), Settings(language="en"))
+    assert [(f.code, f.value, f.row) for f in found] == [("near_duplicate", "B1 / B2 / B3", 3)]
+    assert found[0].message.startswith("These 3 needs are almost the same: B1 (row 2), B2 (row 3) and B3 (row 4)")
+    assert "keep B1" in found[0].suggestion
+
+
 def test_the_threshold_comes_from_the_settings() -> None:
     grids = tiny_grids()
     grids["besoins"][6][1] = "En tant que bénévole, je veux voir le planning de la semaine"  # B6

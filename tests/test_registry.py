@@ -74,3 +74,14 @@ def test_adding_a_gap_is_one_entry(monkeypatch) -> None:
     assert "Enjeux sans porteur (3)" in format_report_text(result.report())
     assert "Nommez qui porte l'enjeu." in format_report_text(result.report())
     assert gap_counts_bar(result.gaps).data[0].customdata[-1][0] == "Enjeux sans porteur"
+
+
+def test_the_pipeline_does_not_import_the_analytics() -> None:
+    """Building a canvas (load, links, whole-canvas findings) never needs gaps, metrics or charts."""
+    import subprocess
+    import sys
+
+    code = ("import sys, crmcanvas.build.pipeline; "
+            "print(sorted(m for m in sys.modules if m.startswith(('crmcanvas.analysis', 'crmcanvas.reports'))))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
