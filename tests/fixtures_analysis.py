@@ -2,7 +2,8 @@
 
 ``tiny_grids`` is a charity's canvas with exactly one instance of each gap, so
 each test can name the culprit. ``clean_grids`` has no gap at all except the
-departments (which depend on the configured list).
+departments (which depend on the configured list). ``hostile_grids`` is the
+clean canvas with markup in every label a chart shows.
 """
 
 from __future__ import annotations
@@ -98,6 +99,28 @@ def tiny_grids() -> dict[str, Grid]:
             ["R4", "Donateur", "Externe"],  # no person, no need, and external
         ],
     })
+
+
+LINK = '<a href="https://evil.example">x</a>'
+BOLD = "<b>y</b>"
+
+
+def hostile_grids() -> dict[str, Grid]:
+    """The clean canvas whose IDs, names, texts and values carry HTML that Plotly would draw."""
+    grids = clean_grids()
+    grids["enjeux"][1][:2] = ["E1", LINK]
+    grids["enjeux"][2][1] = BOLD
+    grids["besoins"][1][0] = "B<b>1</b>"  # an ID, shown as a matrix column and a tick
+    grids["besoins"][1][1] = f"En tant que chargé de collecte, je souhaite {LINK} afin de relancer"
+    grids["besoins"][1][8] = BOLD  # lot
+    grids["besoins"][2][7] = LINK  # an unknown status, shown as typed
+    grids["besoins"][2][8] = LINK
+    grids["donnees"][1][1], grids["donnees"][2][1] = LINK, BOLD
+    grids["besoins"][1][4], grids["besoins"][2][4] = LINK, BOLD
+    grids["applications"][1][1:3] = [LINK, LINK]
+    grids["applications"][2][1:3] = [BOLD, BOLD]
+    grids["roles"][1][1] = BOLD
+    return grids
 
 
 def canvas_of(grids: dict[str, Grid], settings: Settings | None = None) -> Canvas:

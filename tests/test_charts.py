@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from crmcanvas.analysis.gaps import GAPS, find_gaps
+from crmcanvas.analysis import analyze
 from crmcanvas.analysis.metrics import stake_coverage
+from crmcanvas.analysis.registry import gaps as gap_entries
 from crmcanvas.analysis.traceability import (
+    GROUPINGS,
+    MATRICES,
     SankeyTable,
     matrix_donnees_applications,
     matrix_enjeux_besoins,
@@ -23,10 +28,11 @@ from crmcanvas.reports.charts import (
     gap_counts_bar,
     matrix_figure,
     matrix_heatmap,
+    plotly_text,
     priority_status_bar,
     sankey_figure,
 )
-from tests.fixtures_analysis import canvas_of, tiny_grids
+from tests.fixtures_analysis import LINK, canvas_of, hostile_grids, tiny_grids
 
 
 @pytest.fixture(scope="module")
@@ -44,16 +50,20 @@ def test_long_labels_are_cut_with_an_ellipsis() -> None:
     assert len(cut) == 30 and cut.endswith("…")
 
 
-def test_coverage_bar_stacks_priorities_per_stake_and_flags_orphans(tiny) -> None:
-    fig = coverage_bar(stake_coverage(tiny))
+def test_coverage_bar_is_the_weighted_score_split_by_priority_and_flags_orphans(tiny) -> None:
+    coverage = stake_coverage(tiny)
+    fig = coverage_bar(coverage)
     assert [t.name for t in fig.data] == ["Must", "Should", "Could", "Non renseignée"]
     must = fig.data[0]
     assert list(must.y) == ["E1 · Fidéliser les donateurs", "E2 · Recruter des bénévoles", "E3 · Mesurer l'impact"]
-    assert list(must.x) == [1, 0, 0] and list(fig.data[1].x) == [0, 2, 0]
+    # E1: 1 must × 4, 1 could × 1, 1 unset × 1; E2: 2 should × 2. Each bar is the stake's score.
+    assert [list(trace.x) for trace in fig.data] == [[4, 0, 0], [0, 4, 0], [1, 0, 0], [1, 0, 0]]
+    assert [sum(trace.x[i] for trace in fig.data) for i in range(3)] == coverage["score"].tolist()
     assert must.customdata[0][0] == "E1 · Fidéliser les donateurs"  # full label on hover
+    assert must.customdata[0][3] == 1 and "× 4" in must.hovertemplate  # the count and its weight on hover
     flags = [a for a in fig.layout.annotations if "aucun besoin" in a.text]
     assert [a.y for a in flags] == ["E3 · Mesurer l'impact"]
-    assert fig.layout.barmode == "stack" and "besoins" in fig.layout.xaxis.title.text
+    assert fig.layout.barmode == "stack" and "Score pondéré" in fig.layout.xaxis.title.text
 
 
 def test_coverage_bar_grows_with_sixty_stakes_and_truncates_their_labels() -> None:
@@ -112,10 +122,10 @@ def test_a_wide_matrix_hides_column_ticks_but_keeps_them_on_hover() -> None:
 
 
 def test_gap_counts_bar_names_each_gap_in_french(tiny) -> None:
-    gaps = find_gaps(tiny, Settings(departments=[]))  # no department expected: that gap is closed
+    gaps = analyze(tiny, Settings(departments=[])).gaps  # no department expected: that gap is closed
     fig = gap_counts_bar(gaps)
     bar = fig.data[0]
-    assert len(bar.y) == len(GAPS) and list(bar.x) == [len(v) for v in gaps.values()]
+    assert len(bar.y) == len(gap_entries()) and list(bar.x) == [len(v) for v in gaps.values()]
     assert bar.customdata[0][0] == "Enjeux servis par aucun besoin" and bar.customdata[0][1] == "E3"
     assert bar.x[-1] == 0 and bar.marker.color[-1] == OKABE_ITO["green"]  # a closed gap is green
     assert bar.marker.color[0] == OKABE_ITO["vermillion"]
@@ -146,3 +156,53 @@ def test_figures_from_an_empty_canvas_say_aucune_donnee() -> None:
     assert says_no_data(sankey_figure(sankey_table(canvas)))
     assert says_no_data(matrix_heatmap(matrix_enjeux_besoins(canvas)))
     assert says_no_data(priority_status_bar(canvas.frames["besoins"]))
+
+
+def test_charts_speak_english_when_asked(tiny) -> None:
+    result = analyze(tiny, Settings(departments=[], language="en"))
+    assert [t.name for t in coverage_bar(result.coverage, lang="en").data][-1] == "Not set"
+    assert coverage_bar(result.coverage, lang="en").layout.separators == ".,"
+    assert gap_counts_bar(result.gaps, lang="en").data[0].customdata[0][0] == "Stakes no need serves"
+    assert sankey_figure(result.sankey, lang="en").layout.title.text.startswith("Traceability")
+    assert matrix_figure("enjeux_besoins", result.matrices["enjeux_besoins"], {}, lang="en").layout.title.text == "Stakes × needs"
+    assert any(a.text == "No data" for a in empty_figure(lang="en").layout.annotations)
+    statuses = {t.name for t in priority_status_bar(tiny.frames["besoins"], lang="en").data}
+    assert {"Validated", "Rejected", "Not set"} <= statuses
+
+
+def test_plotly_text_turns_markup_into_entities() -> None:
+    assert plotly_text('<a href="x">R&D</a>') == '&lt;a href="x"&gt;R&amp;D&lt;/a&gt;'
+    assert plotly_text("Fidéliser les donateurs") == "Fidéliser les donateurs"
+
+
+def _strings(node: object):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            yield from _strings(value)
+
+
+@cache
+def _hostile_figures() -> dict[str, go.Figure]:
+    canvas = canvas_of(hostile_grids())
+    result = analyze(canvas, Settings(departments=[]))
+    labels = {tab: canvas.labels(tab) for tab in ("enjeux", "besoins", "donnees", "applications")}
+    figures = {"coverage": coverage_bar(result.coverage), "gaps": gap_counts_bar(result.gaps),
+               "priority_status": priority_status_bar(canvas.frames["besoins"]), "titled": empty_figure(LINK)}
+    figures |= {f"sankey_{g}": sankey_figure(sankey_table(canvas, group_by=g)) for g in GROUPINGS}
+    figures |= {f"matrix_{code}": matrix_figure(code, result.matrices[code], labels) for code in MATRICES}
+    return figures
+
+
+@pytest.mark.parametrize("name", ["coverage", "gaps", "priority_status", "titled", *(f"sankey_{g}" for g in GROUPINGS),
+                                  *(f"matrix_{code}" for code in MATRICES)])
+def test_sheet_markup_is_shown_as_text_in_every_chart(name: str) -> None:
+    figure = _hostile_figures()[name]
+    strings = list(_strings(figure.to_plotly_json()))
+    assert not [s for s in strings if "<a" in s or "<b>y" in s or "<b>1" in s], name  # no tag from the sheet is drawn
+    shown = " ".join(strings)
+    assert "&lt;a href=" in shown or "&lt;b&gt;" in shown, name  # the sheet's text is there, as text

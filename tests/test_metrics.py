@@ -8,20 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from crmcanvas.analysis import report
-from crmcanvas.analysis.gaps import find_gaps
-from crmcanvas.analysis.metrics import METRIC_LABELS, MOSCOW_WEIGHTS, UNKNOWN_WEIGHT, compute_metrics, stake_coverage
+from crmcanvas.analysis import analyze, report
+from crmcanvas.analysis.metrics import MOSCOW_WEIGHTS, UNKNOWN_WEIGHT, stake_coverage
+from crmcanvas.analysis.registry import metrics as metric_entries
 from crmcanvas.cli.text import format_report_text
 from crmcanvas.core.config import Settings
 from crmcanvas.demo import demo_grids
 from tests.fixtures_analysis import canvas_of, clean_grids, tiny_grids
 
 SETTINGS = Settings(departments=["direction", "service client", "ventes"])
+DOC = (Path(__file__).resolve().parents[1] / "docs" / "metrics.md").read_text(encoding="utf-8")
 
 
 def metrics_of(grids: dict) -> dict:
-    canvas = canvas_of(grids, SETTINGS)
-    return compute_metrics(canvas, find_gaps(canvas, SETTINGS))
+    return analyze(canvas_of(grids, SETTINGS), SETTINGS).metrics
 
 
 def test_tiny_canvas_metrics() -> None:
@@ -35,6 +35,10 @@ def test_tiny_canvas_metrics() -> None:
     assert m["roles_actifs_pct"] == 50.0  # R1, R2 of 4
     assert m["roles_pourvus_pct"] == 50.0
     assert m["references_non_resolues"] == 3  # trésorier, Legs, Mailchimp
+
+
+def test_metrics_come_in_registry_order() -> None:
+    assert list(metrics_of(tiny_grids())) == [m.code for m in metric_entries()]
 
 
 def test_a_clean_canvas_scores_full_marks() -> None:
@@ -64,6 +68,20 @@ def test_per_stake_coverage_is_weighted_by_moscow() -> None:
     assert list(coverage["id"]) == ["E1", "E2", "E3"]  # sheet order
 
 
+def test_the_documented_weights_are_the_weights_used() -> None:
+    w = MOSCOW_WEIGHTS
+    documented = (f"**Must = {w['must']}, Should = {w['should']}, Could = {w['could']}, Won't = {w['wont']}, "
+                  f"priorité absente ou non reconnue = {UNKNOWN_WEIGHT}**")
+    assert documented in " ".join(DOC.split())
+
+
+def test_a_need_serving_two_stakes_counts_for_each() -> None:
+    grids = tiny_grids()
+    grids["besoins"][1][3] = "E1, E2"  # B1 (must) serves both
+    rows = {r["id"]: r for r in stake_coverage(canvas_of(grids)).to_dict(orient="records")}
+    assert (rows["E1"]["score"], rows["E2"]["score"], rows["E2"]["must"]) == (6, 8, 1)
+
+
 def test_demo_metrics() -> None:
     m = metrics_of(demo_grids())
     assert m["besoins_actifs"] == 58 and m["besoins_exclus"] == 2  # B045 rejected, B014 won't
@@ -78,20 +96,33 @@ def test_demo_metrics() -> None:
 
 
 def test_every_metric_is_documented_with_a_formula() -> None:
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "metrics.md").read_text(encoding="utf-8")
-    sections = dict(re.findall(r"^## `(\w+)`\n(.*?)(?=^## |\Z)", doc, flags=re.M | re.S))
-    for key in [*METRIC_LABELS, "couverture_par_enjeu"]:
-        assert key in sections, f"{key} is not documented in docs/metrics.md"
-        assert "Formule" in sections[key] and "Pourquoi" in sections[key], key
+    sections = dict(re.findall(r"^## `(\w+)`\n(.*?)(?=^## |\Z)", DOC, flags=re.M | re.S))
+    for entry in metric_entries():
+        assert entry.code in sections, f"{entry.code} is not documented in docs/metrics.md"
+        assert "Formule" in sections[entry.code] and "Pourquoi" in sections[entry.code], entry.code
 
 
-def test_report_is_json_ready_and_has_metrics_and_gaps() -> None:
+def test_report_is_the_json_ready_view_of_the_analysis() -> None:
     canvas = canvas_of(tiny_grids(), SETTINGS)
     payload = report(canvas, SETTINGS)
+    assert payload == analyze(canvas, SETTINGS).report()
     assert set(payload) == {"metrics", "gaps"}
     again = json.loads(json.dumps(payload, ensure_ascii=False))
     assert again["gaps"]["besoins_sans_role"] == [{"id": "B3", "label": "Export des dons pour la comptabilité"}]
     assert again["metrics"]["enjeux_couverts_pct"] == 66.7
+
+
+def test_facts_are_built_once_per_canvas() -> None:
+    from crmcanvas.analysis.facts import facts_of
+    from crmcanvas.analysis.traceability import sankey_table, stake_drilldown
+
+    canvas = canvas_of(tiny_grids(), SETTINGS)
+    facts = facts_of(canvas)
+    analyze(canvas, SETTINGS)
+    sankey_table(canvas, group_by="lot")
+    stake_drilldown(canvas, "E1")
+    assert facts_of(canvas) is facts
+    assert facts_of(canvas_of(tiny_grids(), SETTINGS)) is not facts  # another canvas, other facts
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +137,16 @@ def test_text_report_prints_metrics_coverage_and_gaps_as_tables(text: str) -> No
     assert re.search(r"^E1\s+Fidéliser les donateurs\s+1\s+0\s+1\s+1\s+3\s+6\s+60,0 %$", text, flags=re.M)
     assert re.search(r"^Besoins sans rôle\s+1  B3$", text, flags=re.M)
     assert "  Legs  Legs — cité par B5" in text
+    assert "  → Renseignez la colonne Rôle" in text  # the gap's advice, from the registry
+
+
+def test_text_report_in_english() -> None:
+    settings = Settings(departments=[], language="en")
+    text = format_report_text(report(canvas_of(tiny_grids(), settings), settings), "en")
+    assert "METRICS" in text and "COVERAGE BY STAKE" in text and "CANVAS GAPS (19 item(s))" in text
+    assert re.search(r"Stakes covered by at least one need\s+66.7%", text)
+    assert re.search(r"^Needs with no role\s+1  B3$", text, flags=re.M)
+    assert "INDICATEURS" not in text
 
 
 def test_text_report_of_an_empty_report_is_empty() -> None:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from crmcanvas.analysis import analyze
 from crmcanvas.analysis.traceability import (
+    GROUPINGS,
+    MATRICES,
+    grouping_label,
     matrix_besoins_donnees,
     matrix_donnees_applications,
     matrix_enjeux_besoins,
     sankey_table,
     stake_drilldown,
 )
+from crmcanvas.core.config import Settings
 from crmcanvas.demo import demo_grids
 from tests.fixtures_analysis import canvas_of, tiny_grids
 
@@ -52,18 +57,18 @@ def test_sankey_groups_needs_and_shows_what_is_missing(tiny) -> None:
     links = {(s, t): v for s, t, v in table.links.itertuples(index=False)}
     assert links == {
         # stake -> priority group (B5 has no stake; B4 has no priority)
-        ("enjeux:E1", "groupes:Must (indispensable)"): 1,
-        ("enjeux:E1", "groupes:Could (souhaitable)"): 1,
-        ("enjeux:E1", "groupes:Priorité : non renseigné"): 1,
-        ("enjeux:E2", "groupes:Should (important)"): 2,
-        ("enjeux:∅", "groupes:Must (indispensable)"): 1,
+        ("enjeux:E1", "groupes:must"): 1,
+        ("enjeux:E1", "groupes:could"): 1,
+        ("enjeux:E1", "groupes:"): 1,
+        ("enjeux:E2", "groupes:should"): 2,
+        ("enjeux:∅", "groupes:must"): 1,
         # group -> data object (B5 cites only an undefined object, B6 none)
-        ("groupes:Must (indispensable)", "donnees:D1"): 1,
-        ("groupes:Must (indispensable)", "donnees:∅"): 1,
-        ("groupes:Should (important)", "donnees:D2"): 1,
-        ("groupes:Should (important)", "donnees:∅"): 1,
-        ("groupes:Could (souhaitable)", "donnees:D1"): 1,
-        ("groupes:Priorité : non renseigné", "donnees:D1"): 1,
+        ("groupes:must", "donnees:D1"): 1,
+        ("groupes:must", "donnees:∅"): 1,
+        ("groupes:should", "donnees:D2"): 1,
+        ("groupes:should", "donnees:∅"): 1,
+        ("groupes:could", "donnees:D1"): 1,
+        ("groupes:", "donnees:D1"): 1,
         # data object -> its master application
         ("donnees:D1", "applications:A1"): 3,
         ("donnees:D2", "applications:A2"): 1,
@@ -74,14 +79,34 @@ def test_sankey_groups_needs_and_shows_what_is_missing(tiny) -> None:
     assert nodes.loc["enjeux:∅", "label"] == "Sans enjeu" and nodes.loc["enjeux:∅", "kind"] == "none"
     assert list(table.nodes["layer"]) == sorted(table.nodes["layer"])  # layer by layer, left to right
     assert "enjeux:E3" not in nodes.index  # no flow, no node
-    groups = [n for n in table.nodes["node"] if n.startswith("groupes:")]
-    assert groups == ["groupes:Must (indispensable)", "groupes:Should (important)", "groupes:Could (souhaitable)",
-                      "groupes:Priorité : non renseigné"]
+    groups = table.nodes.loc[table.nodes["node"].str.startswith("groupes:"), "label"].tolist()
+    assert groups == ["Must (indispensable)", "Should (important)", "Could (souhaitable)", "Priorité : non renseigné"]
+
+
+def test_sankey_labels_follow_the_language_and_nodes_do_not(tiny) -> None:
+    french, english = sankey_table(tiny), sankey_table(tiny, lang="en")
+    assert french.nodes["node"].tolist() == english.nodes["node"].tolist()
+    labels = dict(zip(english.nodes["node"], english.nodes["label"], strict=True))
+    assert (labels["enjeux:∅"], labels["donnees:∅"], labels["applications:∅∅"]) == ("No stake", "No data", "No data, no application")
+    assert (labels["groupes:must"], labels["groupes:"]) == ("Must (essential)", "Priority: not set")
+
+
+def test_groupings_are_named_by_their_column(tiny) -> None:
+    assert [grouping_label(g) for g in GROUPINGS] == ["Priorité", "Lot", "Statut", "Type"]
+    assert grouping_label("priorite", "en") == "Priority"
+    assert [m.title() for m in MATRICES.values()] == ["Enjeux × besoins", "Besoins × données", "Données × applications"]
+    assert MATRICES["donnees_applications"].title("en") == "Data × applications"
+    assert set(analyze(tiny).matrices) == set(MATRICES)
 
 
 def test_sankey_can_group_by_lot(tiny) -> None:
     table = sankey_table(tiny, group_by="lot")
     assert {n for n in table.nodes["label"] if n.startswith("Lot")} == {"Lot 1", "Lot : non renseigné"}
+
+
+def test_analyze_builds_the_sankey_in_the_language_of_the_settings(tiny) -> None:
+    labels = set(analyze(tiny, Settings(language="en")).sankey.nodes["label"])
+    assert "No stake" in labels and "Sans enjeu" not in labels
 
 
 def test_sankey_keeps_the_top_n_and_folds_the_rest_into_autres() -> None:
@@ -107,6 +132,12 @@ def test_drilldown_of_a_stake_lists_needs_data_apps_and_roles(tiny) -> None:
     assert d.applications.to_dict(orient="records") == [{"id": "A1", "application": "Base donateurs", "via": "besoin + donnée", "besoins": 1}]
     assert d.roles.to_dict(orient="records") == [{"id": "R1", "role": "Chargé de collecte", "type": "Interne", "besoins": 1}]
     assert d.excluded == []
+
+
+def test_drilldown_speaks_the_language_asked_for(tiny) -> None:
+    d = stake_drilldown(tiny, "E1", lang="en")
+    assert d.applications["via"].tolist() == ["need + data"]
+    assert d.needs["priorite"].tolist()[0] == "Must (essential)"
 
 
 def test_drilldown_of_an_orphan_stake_names_the_rejected_needs(tiny) -> None:

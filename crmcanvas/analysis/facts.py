@@ -4,7 +4,9 @@ Gaps, metrics, matrices and the Sankey all ask the same questions ("which
 needs are active?", "which stakes does B12 serve?"). Asking pandas each time
 costs a millisecond per question, which adds up to a slow dashboard on a small
 canvas; so the edges are read once into lists and sets here, and the analysis
-modules work on those. Build it with :func:`facts_of`, once per canvas.
+modules work on those. :func:`facts_of` builds them on first use and keeps
+them on the canvas, so gaps, metrics, coverage, matrices, the Sankey and the
+drill-down of one canvas share one set of facts.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 
 from crmcanvas.core.canvas import Canvas
 from crmcanvas.core.schema import TAB_KEYS
+from crmcanvas.core.text import shorten
 
 Pair = tuple[str, str]
 
@@ -29,6 +32,14 @@ class Facts:
     dangling: list[dict[str, str]]  # unresolved references (source_tab, source_id, relation, target_tab, ref)
     active_set: set[str] = field(default_factory=set)
     _pairs: dict[tuple, list[Pair]] = field(default_factory=dict, repr=False)
+    _need_labels: dict[str, str] | None = field(default=None, repr=False)
+
+    @property
+    def need_labels(self) -> dict[str, str]:
+        """Active need -> its text, cut to 90 characters (a gap item's label)."""
+        if self._need_labels is None:
+            self._need_labels = {rid: shorten(self.labels["besoins"].get(rid, rid), 90) for rid in self.active}
+        return self._need_labels
 
     def column(self, tab: str, column: str) -> list[str]:
         key = (tab, column)
@@ -53,7 +64,25 @@ class Facts:
                 and (sources is None or d["source_tab"] in sources)]
 
 
+_MEMO = "_analysis_facts"  # attribute of the Canvas that keeps its facts
+
+
 def facts_of(canvas: Canvas) -> Facts:
+    """The facts of ``canvas``, built once and kept on it.
+
+    A canvas does not change once built; should its frames, edges or dangling
+    references be replaced, the facts are rebuilt.
+    """
+    stamp = (canvas.edges, canvas.dangling, *canvas.frames.values())
+    kept = canvas.__dict__.get(_MEMO)
+    if kept is not None and len(kept[0]) == len(stamp) and all(a is b for a, b in zip(kept[0], stamp, strict=True)):
+        return kept[1]
+    facts = _build(canvas)
+    canvas.__dict__[_MEMO] = (stamp, facts)
+    return facts
+
+
+def _build(canvas: Canvas) -> Facts:
     frames = canvas.frames
     ids = {tab: frames[tab]["id"].tolist() for tab in TAB_KEYS}
     needs = frames["besoins"]

@@ -10,14 +10,16 @@ are kept: an empty row is exactly the gap a sponsor must see.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from crmcanvas.analysis.facts import Facts, facts_of
+from crmcanvas.analysis.facts import facts_of
 from crmcanvas.core.canvas import Canvas
-from crmcanvas.core.schema import value_label
+from crmcanvas.core.schema import TABS, value_label
+from crmcanvas.i18n import DEFAULT_LANG, t
 
 MASTER, STORED = 2, 1  # données × applications: application maître / the application holds the object
 
@@ -34,66 +36,79 @@ def _matrix(rows: list[str], cols: list[str], pairs: list[tuple[str, str]], valu
     return pd.DataFrame(z, index=pd.Index(rows, dtype="str", name="id"), columns=pd.Index(cols, dtype="str"))
 
 
-def matrix_enjeux_besoins(canvas: Canvas, facts: Facts | None = None) -> pd.DataFrame:
+def matrix_enjeux_besoins(canvas: Canvas) -> pd.DataFrame:
     """Stakes (rows) × active needs (columns): 1 when the need serves the stake."""
-    f = facts or facts_of(canvas)
-    return _matrix(f.ids["enjeux"], f.active, [(t, s) for s, t in f.pairs("besoins", "enjeu", "enjeux")])
+    f = facts_of(canvas)
+    return _matrix(f.ids["enjeux"], f.active, [(stake, need) for need, stake in f.pairs("besoins", "enjeu", "enjeux")])
 
 
-def matrix_besoins_donnees(canvas: Canvas, facts: Facts | None = None) -> pd.DataFrame:
+def matrix_besoins_donnees(canvas: Canvas) -> pd.DataFrame:
     """Active needs (rows) × data objects (columns): 1 when the need uses the object."""
-    f = facts or facts_of(canvas)
+    f = facts_of(canvas)
     return _matrix(f.active, f.ids["donnees"], f.pairs("besoins", "donnee", "donnees"))
 
 
-def matrix_donnees_applications(canvas: Canvas, facts: Facts | None = None) -> pd.DataFrame:
+def matrix_donnees_applications(canvas: Canvas) -> pd.DataFrame:
     """Data objects (rows) × applications (columns): 2 = application maître, 1 = the application holds it."""
-    f = facts or facts_of(canvas)
+    f = facts_of(canvas)
     rows, cols = f.ids["donnees"], f.ids["applications"]
-    stored = _matrix(rows, cols, [(t, s) for s, t in f.pairs("applications", "donnee", "donnees")], STORED)
+    stored = _matrix(rows, cols, [(obj, app) for app, obj in f.pairs("applications", "donnee", "donnees")], STORED)
     return _matrix(rows, cols, f.pairs("donnees", "application_maitre", "applications"), MASTER, base=stored.to_numpy().copy())
 
 
-MATRICES = {
-    "enjeux_besoins": ("Enjeux × besoins", "enjeux", "besoins", matrix_enjeux_besoins),
-    "besoins_donnees": ("Besoins × données", "besoins", "donnees", matrix_besoins_donnees),
-    "donnees_applications": ("Données × applications", "donnees", "applications", matrix_donnees_applications),
-}
+@dataclass(frozen=True)
+class Matrix:
+    """One traceability matrix: its rows' tab, its columns' tab, how it is built; its title is in the catalogue."""
+
+    code: str
+    rows: str
+    cols: str
+    build: Callable[[Canvas], pd.DataFrame]
+
+    def title(self, lang: str = DEFAULT_LANG) -> str:
+        return t(f"analysis.matrices.{self.code}", lang)
 
 
-def all_matrices(canvas: Canvas, facts: Facts | None = None) -> dict[str, pd.DataFrame]:
-    f = facts or facts_of(canvas)
-    return {name: build(canvas, f) for name, (_, _, _, build) in MATRICES.items()}
+MATRICES: dict[str, Matrix] = {m.code: m for m in (
+    Matrix("enjeux_besoins", "enjeux", "besoins", matrix_enjeux_besoins),
+    Matrix("besoins_donnees", "besoins", "donnees", matrix_besoins_donnees),
+    Matrix("donnees_applications", "donnees", "applications", matrix_donnees_applications),
+)}
+
+
+def all_matrices(canvas: Canvas) -> dict[str, pd.DataFrame]:
+    return {code: m.build(canvas) for code, m in MATRICES.items()}
 
 
 # ---------------------------------------------------------------- Sankey
 
-GROUPINGS = {"priorite": "Priorité", "lot": "Lot", "statut": "Statut", "type": "Type"}
-OTHER = {"enjeux": "Autres enjeux", "donnees": "Autres données", "applications": "Autres applications"}
-NONE = {"enjeux": "Sans enjeu", "groupes": "Non renseigné", "donnees": "Sans donnée", "applications": "Sans application maître"}
+GROUPINGS: tuple[str, ...] = ("priorite", "lot", "statut", "type")  # columns of besoins the needs can be grouped by
 LAYERS = ("enjeux", "groupes", "donnees", "applications")
 NO_DATA_APP = "applications:∅∅"  # end of the path of needs that cite no data object
+_VALUE_ORDER = ("must", "should", "could", "wont", "nouveau", "qualifie", "valide", "en_cours", "livre", "rejete",
+                "standard", "parametrage", "specifique")
+
+
+def grouping_label(group_by: str, lang: str = DEFAULT_LANG) -> str:
+    """How a grouping reads on screen: the header of its column (« Priorité », « Lot »…)."""
+    return TABS["besoins"].column(group_by).label_in(lang)
 
 
 @dataclass(frozen=True)
 class SankeyTable:
     """Nodes (node, label, layer, kind) and links (source, target, value) of the Sankey.
 
-    ``kind`` is "item" for a row of the canvas, "other" for the top-N overflow,
-    "none" for "Sans enjeu" / "Sans donnée" / "Sans application maître" / "Sans
-    donnée ni application" (gaps, shown on purpose). Link values count need-level links, so a need serving two
-    stakes counts in both.
+    ``node`` is language-free (``enjeux:E1``, ``groupes:must``, ``donnees:∅``);
+    ``label`` is what a person reads. ``kind`` is "item" for a row of the canvas
+    or a group, "other" for the top-N overflow, "none" for « Sans enjeu » /
+    « Sans donnée » / « Sans application maître » / « Sans donnée ni
+    application » (gaps, shown on purpose). Link values count need-level links,
+    so a need serving two stakes counts in both.
     """
 
     nodes: pd.DataFrame
     links: pd.DataFrame
     group_by: str
-
-
-def _group_label(group_by: str, value: str) -> str:
-    if not value:
-        return f"{GROUPINGS.get(group_by, group_by)} : {NONE['groupes'].lower()}"
-    return value_label(value) if group_by in ("priorite", "statut", "type") else value
 
 
 def _top(flows: Counter[str], order: list[str], top_n: int) -> set[str]:
@@ -102,11 +117,10 @@ def _top(flows: Counter[str], order: list[str], top_n: int) -> set[str]:
     return set(sorted(flows, key=lambda rid: (-flows[rid], rank.get(rid, len(rank))))[:top_n])
 
 
-def sankey_table(canvas: Canvas, group_by: str = "priorite", top_n: int = 15, facts: Facts | None = None) -> SankeyTable:
+def sankey_table(canvas: Canvas, group_by: str = "priorite", top_n: int = 15, lang: str = DEFAULT_LANG) -> SankeyTable:
     """Enjeux → groups of needs → données → applications, at most ``top_n`` nodes per layer (+ « Autres »)."""
-    f = facts or facts_of(canvas)
-    group = {rid: _group_label(group_by, v) for rid, v in zip(f.ids["besoins"], f.column("besoins", group_by), strict=True)
-             if rid in f.active_set}
+    f = facts_of(canvas)
+    group = {rid: v for rid, v in zip(f.ids["besoins"], f.column("besoins", group_by), strict=True) if rid in f.active_set}
     stakes_of: dict[str, list[str]] = {rid: [] for rid in f.active}
     for need, stake in f.pairs("besoins", "enjeu", "enjeux", active_only=True):
         stakes_of[need].append(stake)
@@ -122,7 +136,7 @@ def sankey_table(canvas: Canvas, group_by: str = "priorite", top_n: int = 15, fa
     d = [(need, obj) for need in f.active for obj in (data_of[need] or [""])]
     a = [(obj, app) for _, obj in d if obj for app in (masters.get(obj) or [""])]
     keep = {
-        "enjeux": _top(Counter(t for t, _ in s if t), f.ids["enjeux"], top_n),
+        "enjeux": _top(Counter(stake for stake, _ in s if stake), f.ids["enjeux"], top_n),
         "donnees": _top(Counter(o for _, o in d if o), f.ids["donnees"], top_n),
         "applications": _top(Counter(x for _, x in a if x), f.ids["applications"], top_n),
     }
@@ -146,21 +160,22 @@ def sankey_table(canvas: Canvas, group_by: str = "priorite", top_n: int = 15, fa
     used = set(links["source"]) | set(links["target"])
     for layer, tab in enumerate(LAYERS):
         if tab == "groupes":
-            names = list(dict.fromkeys(group[n] for n in f.active))
-            rows += [{"node": f"groupes:{g}", "label": g, "layer": layer, "kind": "item"} for g in sorted(names, key=_group_order(group_by))]
+            rank = {code: i for i, code in enumerate(_VALUE_ORDER)}
+            values = sorted(set(group.values()), key=lambda v: (not v, rank.get(v, len(rank)), v))
+            rows += [{"node": f"groupes:{v}", "label": _group_label(group_by, v, lang), "layer": layer, "kind": "item"} for v in values]
             continue
         rows += [{"node": f"{tab}:{rid}", "label": f.labels[tab].get(rid, rid), "layer": layer, "kind": "item"} for rid in f.ids[tab]]
-        rows.append({"node": f"{tab}:…", "label": OTHER[tab], "layer": layer, "kind": "other"})
-        rows.append({"node": f"{tab}:∅", "label": NONE[tab], "layer": layer, "kind": "none"})
-    rows.append({"node": NO_DATA_APP, "label": "Sans donnée ni application", "layer": len(LAYERS) - 1, "kind": "none"})
+        rows.append({"node": f"{tab}:…", "label": t(f"analysis.sankey.other.{tab}", lang), "layer": layer, "kind": "other"})
+        rows.append({"node": f"{tab}:∅", "label": t(f"analysis.sankey.none.{tab}", lang), "layer": layer, "kind": "none"})
+    rows.append({"node": NO_DATA_APP, "label": t("analysis.sankey.none.end", lang), "layer": len(LAYERS) - 1, "kind": "none"})
     nodes = pd.DataFrame([r for r in rows if r["node"] in used], columns=["node", "label", "layer", "kind"])
     return SankeyTable(nodes=nodes.reset_index(drop=True), links=links, group_by=group_by)
 
 
-def _group_order(group_by: str):
-    rank = {value_label(c): i for i, c in enumerate(("must", "should", "could", "wont", "nouveau", "qualifie", "valide",
-                                                       "en_cours", "livre", "rejete", "standard", "parametrage", "specifique"))}
-    return lambda label: (label.endswith(NONE["groupes"].lower()), rank.get(label, 99), label)
+def _group_label(group_by: str, value: str, lang: str) -> str:
+    if not value:
+        return t("analysis.sankey.group_none", lang, grouping=grouping_label(group_by, lang))
+    return value_label(value, lang) if group_by in ("priorite", "statut", "type") else value
 
 
 # ---------------------------------------------------------------- drill-down
@@ -173,7 +188,7 @@ class StakeDrilldown:
     stake: dict[str, str]
     needs: pd.DataFrame  # id, besoin, priorite, statut, roles, donnees, applications
     data: pd.DataFrame  # id, objet, application_maitre, besoins (count)
-    applications: pd.DataFrame  # id, application, via (besoin / donnée), besoins (count)
+    applications: pd.DataFrame  # id, application, via (« besoin », « donnée » or both), besoins (count)
     roles: pd.DataFrame  # id, role, type, besoins (count)
     excluded: list[str]  # rejected / won't needs that name the stake
 
@@ -185,9 +200,9 @@ def _names(pairs: list[tuple[str, str]], labels: dict[str, str]) -> dict[str, st
     return {k: ", ".join(v) for k, v in out.items()}
 
 
-def stake_drilldown(canvas: Canvas, stake_id: str, facts: Facts | None = None) -> StakeDrilldown:
+def stake_drilldown(canvas: Canvas, stake_id: str, lang: str = DEFAULT_LANG) -> StakeDrilldown:
     """The needs serving ``stake_id`` and what they touch. Raises KeyError for an unknown stake."""
-    f = facts or facts_of(canvas)
+    f = facts_of(canvas)
     stakes = canvas.frames["enjeux"]
     match = stakes.loc[stakes["id"] == stake_id]
     if match.empty:
@@ -199,7 +214,7 @@ def stake_drilldown(canvas: Canvas, stake_id: str, facts: Facts | None = None) -
     excluded = [rid for rid in f.ids["besoins"] if rid in naming and rid not in ids]
 
     def of_needs(relation: str) -> list[tuple[str, str]]:
-        return [(s_, t) for s_, t in f.pairs("besoins", relation) if s_ in ids]
+        return [(need, target) for need, target in f.pairs("besoins", relation) if need in ids]
 
     role_e, data_e, app_e = of_needs("role"), of_needs("donnee"), of_needs("application")
     master = f.pairs("donnees", "application_maitre", "applications")
@@ -207,34 +222,35 @@ def stake_drilldown(canvas: Canvas, stake_id: str, facts: Facts | None = None) -
     fields = {c: dict(zip(f.ids["besoins"], f.column("besoins", c), strict=True)) for c in ("besoin", "priorite", "statut")}
     need_rows = pd.DataFrame({
         "id": needs, "besoin": [fields["besoin"][r] for r in needs],
-        "priorite": [value_label(fields["priorite"][r]) for r in needs],
-        "statut": [value_label(fields["statut"][r]) for r in needs],
+        "priorite": [value_label(fields["priorite"][r], lang) for r in needs],
+        "statut": [value_label(fields["statut"][r], lang) for r in needs],
         "roles": [role_names.get(r, "") for r in needs], "donnees": [data_names.get(r, "") for r in needs],
         "applications": [app_names.get(r, "") for r in needs],
     }, columns=["id", "besoin", "priorite", "statut", "roles", "donnees", "applications"])
 
-    data_counts = Counter(t for _, t in data_e)
+    data_counts = Counter(obj for _, obj in data_e)
     masters = _names(master, f.labels["applications"])
     data_rows = pd.DataFrame([
         {"id": rid, "objet": f.labels["donnees"].get(rid, rid), "application_maitre": masters.get(rid, ""), "besoins": data_counts[rid]}
         for rid in f.ids["donnees"] if rid in data_counts
     ], columns=["id", "objet", "application_maitre", "besoins"])
 
-    via: dict[str, set[str]] = {}
+    via: dict[str, list[str]] = {}
     for _, app in app_e:
-        via.setdefault(app, set()).add("besoin")
+        via.setdefault(app, ["need"])
     for obj, app in master:
-        if obj in data_counts:
-            via.setdefault(app, set()).add("donnée")
-    app_counts = Counter(t for _, t in app_e)
+        if obj in data_counts and "data" not in via.setdefault(app, []):
+            via[app].append("data")
+    app_counts = Counter(app for _, app in app_e)
     app_rows = pd.DataFrame([
-        {"id": rid, "application": f.labels["applications"].get(rid, rid), "via": " + ".join(sorted(via[rid])), "besoins": app_counts[rid]}
+        {"id": rid, "application": f.labels["applications"].get(rid, rid), "via": " + ".join(t(f"analysis.drilldown.via_{w}", lang) for w in via[rid]),
+         "besoins": app_counts[rid]}
         for rid in f.ids["applications"] if rid in via
     ], columns=["id", "application", "via", "besoins"])
 
-    role_counts = Counter(t for _, t in role_e)
+    role_counts = Counter(role for _, role in role_e)
     role_rows = pd.DataFrame([
-        {"id": rid, "role": f.labels["roles"].get(rid, rid), "type": value_label(kind), "besoins": role_counts[rid]}
+        {"id": rid, "role": f.labels["roles"].get(rid, rid), "type": value_label(kind, lang), "besoins": role_counts[rid]}
         for rid, kind in zip(f.ids["roles"], f.column("roles", "type"), strict=True) if rid in role_counts
     ], columns=["id", "role", "type", "besoins"])
     return StakeDrilldown(stake=stake, needs=need_rows, data=data_rows, applications=app_rows, roles=role_rows, excluded=excluded)

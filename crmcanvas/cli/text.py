@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
-from crmcanvas.analysis.gaps import GAPS
-from crmcanvas.analysis.metrics import METRIC_LABELS
+from crmcanvas.analysis import registry
 from crmcanvas.core.canvas import Canvas
 from crmcanvas.core.findings import sort_findings
 from crmcanvas.core.text import shorten
@@ -54,17 +53,25 @@ def _fmt(value: object, lang: str = DEFAULT_LANG) -> str:
 
 
 def format_report_text(report: dict, lang: str = DEFAULT_LANG) -> str:
-    """Metrics, per-stake coverage and gaps as plain-text tables."""
+    """Metrics, per-stake coverage and gaps as plain-text tables; titles, labels and advice from the registry."""
     metrics = report.get("metrics") or {}
     gaps = report.get("gaps") or {}
+
+    def gap_words(code: str) -> tuple[str, str]:
+        try:
+            entry = registry.gap(code)
+        except KeyError:  # a gap this version does not know: its code, no advice
+            return code, ""
+        return entry.title(lang), entry.advice(lang)
+
     lines: list[str] = []
     col = {name: _w(f"col.{name}", lang) for name in (
         "metric", "value", "id", "stake", "must", "should", "could", "no_priority", "total", "score", "share", "gap", "count", "items")}
     if metrics:
         lines += [_w("metrics", lang), f"{col['metric']:<56} {col['value']:>10}"]
-        for key, label in METRIC_LABELS.items():
-            if key in metrics:
-                lines.append(f"{label:<56} {_fmt(metrics[key], lang):>10}")
+        for entry in registry.metrics():
+            if entry.unit != "table" and entry.code in metrics:
+                lines.append(f"{shorten(entry.label(lang), 56):<56} {_fmt(metrics[entry.code], lang):>10}")
         coverage = metrics.get("couverture_par_enjeu") or []
         if coverage:
             lines += ["", _w("coverage", lang),
@@ -78,17 +85,16 @@ def format_report_text(report: dict, lang: str = DEFAULT_LANG) -> str:
     if gaps:
         total = sum(len(v) for v in gaps.values())
         lines += ["", _w("gaps", lang, total=total), f"{col['gap']:<52} {col['count']:>6}  {col['items']}"]
-        for name, items in gaps.items():
-            title = GAPS.get(name, (name, ""))[0]
+        for code, items in gaps.items():
             listed = ", ".join(item["id"] for item in items[:12]) + (" …" if len(items) > 12 else "")
-            lines.append(f"{shorten(title, 52):<52} {len(items):>6}  {listed}")
-        for name, items in gaps.items():
+            lines.append(f"{shorten(gap_words(code)[0], 52):<52} {len(items):>6}  {listed}")
+        for code, items in gaps.items():
             if not items:
                 continue
-            title, todo = GAPS.get(name, (name, ""))
+            title, advice = gap_words(code)
             lines += ["", f"{title} ({len(items)})"]
             width = min(24, max(len(item["id"]) for item in items))
             lines += [f"  {shorten(item['id'], width):<{width}}  {shorten(item['label'], 108 - width)}" for item in items]
-            if todo:
-                lines += textwrap.wrap(todo, 110, initial_indent="  → ", subsequent_indent="    ")
+            if advice:
+                lines += textwrap.wrap(advice, 110, initial_indent="  → ", subsequent_indent="    ")
     return "\n".join(lines)

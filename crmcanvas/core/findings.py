@@ -29,6 +29,8 @@ CODES: dict[str, Severity] = {
     "header_inferred": "info",
     "header_too_deep": "error",
     "cell_too_long": "warning",
+    "near_duplicate_capped": "info",
+    "self_exchange": "warning",
 }
 
 

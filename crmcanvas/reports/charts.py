@@ -1,9 +1,15 @@
 """Plotly figure builders: frames in, ``go.Figure`` out. No Streamlit, no I/O.
 
-Made to stay readable on a wall with 60 stakes or 1,000 needs: French labels,
-the Okabe-Ito colour-blind-safe palette, long labels cut with the full text on
+Made to stay readable on a wall with 60 stakes or 1,000 needs: the
+Okabe-Ito colour-blind-safe palette, long labels cut with the full text on
 hover, heights that grow with the number of rows, and a figure that says
-« Aucune donnée » instead of failing when there is nothing to draw.
+« Aucune donnée » instead of failing when there is nothing to draw. Every word
+comes from the catalogue (``i18n/charts.toml``) in the ``lang`` asked for.
+
+Sheet text is data, never markup: Plotly draws a subset of HTML in labels,
+ticks and hovers (``<a href>`` becomes a link, ``<b>`` bold), so every piece of
+text that comes from the sheet goes through :func:`plotly_text` before it
+enters a figure.
 """
 
 from __future__ import annotations
@@ -11,10 +17,12 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from crmcanvas.analysis.gaps import GAPS
+from crmcanvas.analysis.metrics import MOSCOW_WEIGHTS, UNKNOWN_WEIGHT
+from crmcanvas.analysis.registry import gap as gap_entry
 from crmcanvas.analysis.traceability import MATRICES, SankeyTable
 from crmcanvas.core.schema import value_label
 from crmcanvas.core.text import shorten
+from crmcanvas.i18n import DEFAULT_LANG, t
 
 # Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = {
@@ -22,69 +30,96 @@ OKABE_ITO = {
     "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000", "grey": "#999999",
 }
 PALETTE = [OKABE_ITO[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "yellow", "black")]
+PRIORITIES = ("must", "should", "could", "wont", "sans_priorite")
 PRIORITY_COLOURS = {"must": OKABE_ITO["vermillion"], "should": OKABE_ITO["orange"], "could": OKABE_ITO["sky"],
                     "wont": OKABE_ITO["grey"], "sans_priorite": "#CCCCCC"}
-PRIORITY_NAMES = {"must": "Must", "should": "Should", "could": "Could", "wont": "Won't", "sans_priorite": "Non renseignée"}
 LABEL_WIDTH = 42
 ROW_HEIGHT = 26
 FONT = dict(family="Inter, Segoe UI, Arial, sans-serif", size=14, color="#1f1f1f")  # readable from the back of a room
+
+
+def plotly_text(text: object) -> str:
+    """Text shown literally by Plotly: ``&``, ``<`` and ``>`` as entities, so no tag in a cell is ever drawn."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _short(text: object, width: int) -> str:
+    """Cut first, then escape: an entity is never cut in half."""
+    return plotly_text(shorten(text, width))
+
+
+def priority_name(key: str, lang: str = DEFAULT_LANG) -> str:
+    """The short MoSCoW name of a priority key (« Must »…, « Non renseignée »)."""
+    return t(f"charts.priority.{key}", lang)
+
+
+def _pair(label: str, value: str, lang: str) -> str:
+    """« Besoins : 3 » / "Needs: 3" (French puts a space before the colon)."""
+    return t("charts.label_value", lang, label=label, value=value)
 
 
 def _height(rows: int, per_row: int = ROW_HEIGHT, base: int = 140, minimum: int = 320) -> int:
     return max(minimum, base + per_row * rows)
 
 
-def _layout(fig: go.Figure, title: str, height: int | None = None) -> go.Figure:
-    fig.update_layout(title=dict(text=title, x=0, xanchor="left"), font=FONT, template="plotly_white",
-                      margin=dict(l=10, r=10, t=60, b=10), separators=", ", hoverlabel=dict(namelength=-1))
+def _layout(fig: go.Figure, title: str, lang: str, height: int | None = None) -> go.Figure:
+    fig.update_layout(title=dict(text=plotly_text(title), x=0, xanchor="left"), font=FONT, template="plotly_white",
+                      margin=dict(l=10, r=10, t=60, b=10), separators=t("charts.separators", lang), hoverlabel=dict(namelength=-1))
     if height:
         fig.update_layout(height=height)
     return fig
 
 
-def empty_figure(title: str = "", message: str = "Aucune donnée") -> go.Figure:
+def empty_figure(title: str = "", message: str | None = None, lang: str = DEFAULT_LANG) -> go.Figure:
     """A blank figure saying why it is blank (never an exception on an empty canvas)."""
     fig = go.Figure()
-    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
-                       font=dict(size=20, color=OKABE_ITO["grey"]))
+    fig.add_annotation(text=plotly_text(message or t("charts.no_data", lang)), x=0.5, y=0.5, xref="paper", yref="paper",
+                       showarrow=False, font=dict(size=20, color=OKABE_ITO["grey"]))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return _layout(fig, title, height=260)
+    return _layout(fig, title, lang, height=260)
 
 
-def coverage_bar(coverage: pd.DataFrame, title: str = "Couverture des enjeux par les besoins") -> go.Figure:
-    """Stacked horizontal bars: needs per stake by MoSCoW priority; stakes with no need flagged.
+def coverage_bar(coverage: pd.DataFrame, title: str | None = None, lang: str = DEFAULT_LANG) -> go.Figure:
+    """Stacked horizontal bars: each stake's MoSCoW-weighted score, split by priority; stakes with no need flagged.
 
-    ``coverage`` is :func:`crmcanvas.analysis.metrics.stake_coverage` (id, label, must,
-    should, could, sans_priorite, besoins, score). Stakes keep sheet order, top down.
+    A segment is (needs of that priority) × (its weight), so a bar's length is the
+    stake's weighted score of ``docs/metrics.md``: three Must (12) outweigh ten
+    Could (10). The hover gives the counts. ``coverage`` is
+    :func:`crmcanvas.analysis.metrics.stake_coverage`; stakes keep sheet order, top down.
     """
+    title = t("charts.coverage.title", lang) if title is None else title
     if coverage is None or coverage.empty:
-        return empty_figure(title)
-    names = [f"{rid} · {shorten(label, LABEL_WIDTH)}" for rid, label in zip(coverage["id"], coverage["label"], strict=True)]
-    full = [f"{rid} · {label}" for rid, label in zip(coverage["id"], coverage["label"], strict=True)]
+        return empty_figure(title, lang=lang)
+    names = [f"{plotly_text(rid)} · {_short(label, LABEL_WIDTH)}" for rid, label in zip(coverage["id"], coverage["label"], strict=True)]
+    full = [plotly_text(f"{rid} · {label}") for rid, label in zip(coverage["id"], coverage["label"], strict=True)]
+    needs, score = t("charts.coverage.needs", lang), t("charts.coverage.score", lang)
     fig = go.Figure()
     for key in ("must", "should", "could", "sans_priorite"):
+        w = MOSCOW_WEIGHTS.get(key, UNKNOWN_WEIGHT)
+        name = priority_name(key, lang)
         fig.add_bar(
-            y=names, x=coverage[key], orientation="h", name=PRIORITY_NAMES[key], marker_color=PRIORITY_COLOURS[key],
-            customdata=list(zip(full, coverage["score"], coverage["besoins"], strict=True)),
-            hovertemplate="<b>%{customdata[0]}</b><br>" + PRIORITY_NAMES[key]
-            + " : %{x}<br>Besoins : %{customdata[2]} · score pondéré : %{customdata[1]}<extra></extra>",
+            y=names, x=coverage[key] * w, orientation="h", name=name, marker_color=PRIORITY_COLOURS[key],
+            customdata=list(zip(full, coverage["score"], coverage["besoins"], coverage[key], strict=True)),
+            hovertemplate="<b>%{customdata[0]}</b><br>" + _pair(name, f"%{{customdata[3]}} × {w} = %{{x}}", lang) + "<br>"
+            + _pair(needs, "%{customdata[2]}", lang) + " · " + _pair(score, "%{customdata[1]}", lang) + "<extra></extra>",
         )
     for name, total in zip(names, coverage["besoins"], strict=True):
         if int(total) == 0:
-            fig.add_annotation(x=0, y=name, text="⚠ aucun besoin", showarrow=False, xanchor="left", xshift=4,
+            fig.add_annotation(x=0, y=name, text=t("charts.coverage.no_need", lang), showarrow=False, xanchor="left", xshift=4,
                                font=dict(color=OKABE_ITO["vermillion"]))
     fig.update_layout(barmode="stack", legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1, xanchor="right",
-                                                   title_text="Priorité", traceorder="normal"))
+                                                   title_text=t("charts.coverage.legend", lang), traceorder="normal"))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
-    fig.update_xaxes(title_text="Nombre de besoins (hors rejetés)", rangemode="tozero")
-    return _layout(fig, title, _height(len(names)))
+    fig.update_xaxes(title_text=t("charts.coverage.axis", lang), rangemode="tozero")
+    return _layout(fig, title, lang, _height(len(names)))
 
 
-def sankey_figure(table: SankeyTable, title: str = "Traçabilité : enjeux → besoins → données → applications") -> go.Figure:
+def sankey_figure(table: SankeyTable, title: str | None = None, lang: str = DEFAULT_LANG) -> go.Figure:
     """The Sankey of :func:`crmcanvas.analysis.traceability.sankey_table` (grouped needs, top-N + « Autres »)."""
+    title = t("charts.sankey.title", lang) if title is None else title
     if table is None or table.links.empty or table.nodes.empty:
-        return empty_figure(title)
+        return empty_figure(title, lang=lang)
     nodes = table.nodes
     index = {node: i for i, node in enumerate(nodes["node"])}
     layer_colour = [OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["green"], OKABE_ITO["purple"]]
@@ -92,21 +127,22 @@ def sankey_figure(table: SankeyTable, title: str = "Traçabilité : enjeux → b
     for layer, kind in zip(nodes["layer"], nodes["kind"], strict=True):
         colours.append(OKABE_ITO["vermillion"] if kind == "none" else OKABE_ITO["grey"] if kind == "other" else layer_colour[int(layer) % 4])
     links = table.links.loc[table.links["source"].isin(index) & table.links["target"].isin(index)]
-    link_colour = ["rgba(213, 94, 0, 0.35)" if s.endswith(":∅") or t.endswith(":∅") else "rgba(120, 120, 120, 0.25)"
-                   for s, t in zip(links["source"], links["target"], strict=True)]
+    link_colour = ["rgba(213, 94, 0, 0.35)" if s.endswith(":∅") or t_.endswith(":∅") else "rgba(120, 120, 120, 0.25)"
+                   for s, t_ in zip(links["source"], links["target"], strict=True)]
     per_layer = int(nodes["layer"].value_counts().max())
     pad, margins = 12, 70
     x, y, plot_height = _sankey_positions(nodes, links, _height(per_layer, per_row=34, base=120, minimum=420) - margins, pad)
-    height = plot_height + margins
     fig = go.Figure(go.Sankey(
         arrangement="snap",
-        node=dict(label=[shorten(label, 30) for label in nodes["label"]], customdata=list(nodes["label"]), color=colours,
-                  x=x, y=y, pad=pad, thickness=16, hovertemplate="<b>%{customdata}</b><br>%{value} lien(s)<extra></extra>"),
-        link=dict(source=[index[s] for s in links["source"]], target=[index[t] for t in links["target"]],
+        node=dict(label=[_short(label, 30) for label in nodes["label"]], customdata=[plotly_text(label) for label in nodes["label"]],
+                  color=colours, x=x, y=y, pad=pad, thickness=16,
+                  hovertemplate="<b>%{customdata}</b><br>" + t("charts.sankey.node_links", lang, count="%{value}") + "<extra></extra>"),
+        link=dict(source=[index[s] for s in links["source"]], target=[index[t_] for t_ in links["target"]],
                   value=links["value"].tolist(), color=link_colour,
-                  hovertemplate="%{source.customdata} → %{target.customdata}<br>%{value} lien(s) besoin<extra></extra>"),
+                  hovertemplate="%{source.customdata} → %{target.customdata}<br>"
+                  + t("charts.sankey.link_links", lang, count="%{value}") + "<extra></extra>"),
     ))
-    return _layout(fig, title, height)
+    return _layout(fig, title, lang, plot_height + margins)
 
 
 def _sankey_positions(nodes: pd.DataFrame, links: pd.DataFrame, plot_height: int, pad: int) -> tuple[list[float], list[float], int]:
@@ -145,23 +181,23 @@ def _sankey_positions(nodes: pd.DataFrame, links: pd.DataFrame, plot_height: int
 
 
 def matrix_heatmap(matrix: pd.DataFrame, row_labels: dict[str, str] | None = None, col_labels: dict[str, str] | None = None,
-                   title: str = "", value_names: dict[int, str] | None = None, max_tick_labels: int = 80) -> go.Figure:
+                   title: str = "", value_names: dict[int, str] | None = None, max_tick_labels: int = 80,
+                   lang: str = DEFAULT_LANG) -> go.Figure:
     """A traceability matrix as a heatmap (0 = light grey, links in blue). Tick labels hide past ``max_tick_labels`` columns.
 
-    ``value_names`` names the non-zero values for the hover (e.g. {1: "lié"} or
-    {2: "application maître", 1: "stocke l'objet"}).
+    ``value_names`` names the non-zero values for the hover (default: 1 = « lié »).
     """
     if matrix is None or matrix.empty or matrix.shape[0] == 0 or matrix.shape[1] == 0:
-        return empty_figure(title)
+        return empty_figure(title, lang=lang)
     row_labels, col_labels = row_labels or {}, col_labels or {}
-    value_names = value_names or {1: "lié"}
-    rows = [f"{r} · {shorten(row_labels.get(r, r), 30)}" for r in matrix.index]
-    cols = [str(c) for c in matrix.columns]
+    value_names = value_names or {1: t("charts.matrix.linked", lang)}
+    rows = [f"{plotly_text(r)} · {_short(row_labels.get(r, r), 30)}" for r in matrix.index]
+    cols = [plotly_text(c) for c in matrix.columns]
     z = matrix.to_numpy()
     top = max(1, int(z.max()))
-    text = [[value_names.get(int(v), "—") for v in line] for line in z]
-    hover = [[row_labels.get(r, r)] * len(cols) for r in matrix.index]
-    col_full = [col_labels.get(c, c) for c in matrix.columns]
+    text = [[plotly_text(value_names.get(int(v), "—")) for v in line] for line in z]
+    hover = [[plotly_text(row_labels.get(r, r))] * len(cols) for r in matrix.index]
+    col_full = [plotly_text(col_labels.get(c, c)) for c in matrix.columns]
     fig = go.Figure(go.Heatmap(
         z=z, x=cols, y=rows, zmin=0, zmax=top, showscale=False, xgap=1, ygap=1, colorscale=_steps(top),
         text=text, customdata=[[(h, cf) for h, cf in zip(line, col_full, strict=True)] for line in hover],
@@ -169,14 +205,15 @@ def matrix_heatmap(matrix: pd.DataFrame, row_labels: dict[str, str] | None = Non
     ))
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=12))
     fig.update_xaxes(side="top", showticklabels=len(cols) <= max_tick_labels, tickangle=-60, tickfont=dict(size=11))
-    if len(cols) <= 25 and col_labels:  # few columns: name them, not just their IDs
-        fig.update_xaxes(tickvals=cols, ticktext=[f"{c} · {shorten(col_labels.get(c, c), 18)}" if c in col_labels else c for c in cols])
+    named = len(cols) <= 25 and bool(col_labels)
+    if named:  # few columns: name them, not just their IDs
+        fig.update_xaxes(tickvals=cols, ticktext=[f"{plotly_text(c)} · {_short(col_labels[c], 18)}" if c in col_labels else plotly_text(c)
+                                                  for c in matrix.columns])
     if len(value_names) > 1:  # say which colour is which
-        key = "   ".join(f"<span style='color:{_STEP_COLOURS[min(v, len(_STEP_COLOURS) - 1)]}'>■</span> {name}"
+        key = "   ".join(f"<span style='color:{_STEP_COLOURS[min(v, len(_STEP_COLOURS) - 1)]}'>■</span> {plotly_text(name)}"
                          for v, name in sorted(value_names.items(), reverse=True))
         fig.add_annotation(text=key, xref="paper", yref="paper", x=0, y=0, yshift=-8, xanchor="left", yanchor="top", showarrow=False)
-    named = len(cols) <= 25 and bool(col_labels)
-    fig = _layout(fig, title, _height(len(rows), per_row=20 if len(rows) > 30 else 26, base=260 if named else 160))
+    fig = _layout(fig, title, lang, _height(len(rows), per_row=20 if len(rows) > 30 else 26, base=260 if named else 160))
     if len(value_names) > 1:
         fig.update_layout(margin=dict(b=40))
     return fig
@@ -194,36 +231,49 @@ def _steps(top: int) -> list[list]:
             [2 * third, _STEP_COLOURS[2]], [1, _STEP_COLOURS[2]]]
 
 
-MATRIX_VALUES = {"donnees_applications": {2: "application maître", 1: "stocke l'objet"}}
+def matrix_values(code: str, lang: str = DEFAULT_LANG) -> dict[int, str] | None:
+    """What the non-zero cells of a matrix mean, when it is more than « lié »."""
+    if code == "donnees_applications":
+        return {2: t("charts.matrix.master", lang), 1: t("charts.matrix.stored", lang)}
+    return None
 
 
-def matrix_figure(name: str, matrix: pd.DataFrame, labels: dict[str, dict[str, str]]) -> go.Figure:
-    """One of :data:`crmcanvas.analysis.traceability.MATRICES` by name, titled and labelled.
+def matrix_figure(code: str, matrix: pd.DataFrame, labels: dict[str, dict[str, str]], lang: str = DEFAULT_LANG) -> go.Figure:
+    """One of :data:`crmcanvas.analysis.traceability.MATRICES` by code, titled and labelled.
 
     ``labels`` maps tab -> id -> label (``{tab: canvas.labels(tab)}``; for needs,
     their text).
     """
-    title, rows, cols, _ = MATRICES[name]
-    return matrix_heatmap(matrix, labels.get(rows), labels.get(cols), title=title, value_names=MATRIX_VALUES.get(name))
+    m = MATRICES[code]
+    return matrix_heatmap(matrix, labels.get(m.rows), labels.get(m.cols), title=m.title(lang), value_names=matrix_values(code, lang),
+                          lang=lang)
 
 
-def gap_counts_bar(gaps: dict[str, list[dict]], title: str = "Trous du canevas") -> go.Figure:
-    """One bar per gap (French name), vermillion when the gap has items, green when it is closed."""
+def gap_counts_bar(gaps: dict[str, list[dict]], title: str | None = None, lang: str = DEFAULT_LANG) -> go.Figure:
+    """One bar per gap (its registry title), vermillion when the gap has items, green when it is closed."""
+    title = t("charts.gaps.title", lang) if title is None else title
     if not gaps:
-        return empty_figure(title)
-    names = list(gaps)
-    counts = [len(gaps[n]) for n in names]
-    labels = [GAPS.get(n, (n, ""))[0] for n in names]
-    examples = [", ".join(i["id"] for i in gaps[n][:8]) + (" …" if len(gaps[n]) > 8 else "") for n in names]
+        return empty_figure(title, lang=lang)
+    codes = list(gaps)
+    counts = [len(gaps[c]) for c in codes]
+    labels = [_gap_title(c, lang) for c in codes]
+    examples = [plotly_text(", ".join(i["id"] for i in gaps[c][:8]) + (" …" if len(gaps[c]) > 8 else "")) for c in codes]
     fig = go.Figure(go.Bar(
-        y=[shorten(label, 48) for label in labels], x=counts, orientation="h", text=counts, textposition="outside", cliponaxis=False,
+        y=[_short(label, 48) for label in labels], x=counts, orientation="h", text=counts, textposition="outside", cliponaxis=False,
         marker_color=[OKABE_ITO["vermillion"] if c else OKABE_ITO["green"] for c in counts],
-        customdata=list(zip(labels, examples, strict=True)),
-        hovertemplate="<b>%{customdata[0]}</b><br>%{x} élément(s)<br>%{customdata[1]}<extra></extra>",
+        customdata=list(zip([plotly_text(label) for label in labels], examples, strict=True)),
+        hovertemplate="<b>%{customdata[0]}</b><br>" + t("charts.gaps.items", lang, count="%{x}") + "<br>%{customdata[1]}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text="Nombre d'éléments", rangemode="tozero")
-    return _layout(fig, title, _height(len(names)))
+    fig.update_xaxes(title_text=t("charts.gaps.axis", lang), rangemode="tozero")
+    return _layout(fig, title, lang, _height(len(codes)))
+
+
+def _gap_title(code: str, lang: str) -> str:
+    try:
+        return gap_entry(code).title(lang)
+    except KeyError:  # a gap this version does not know (an old snapshot): its code
+        return code
 
 
 STATUS_ORDER = ("nouveau", "qualifie", "valide", "en_cours", "livre", "rejete")
@@ -231,22 +281,23 @@ STATUS_COLOURS = dict(zip(STATUS_ORDER, (OKABE_ITO["sky"], OKABE_ITO["blue"], OK
                                          OKABE_ITO["purple"], OKABE_ITO["grey"]), strict=True))
 
 
-def priority_status_bar(needs: pd.DataFrame, title: str = "Besoins par priorité et par statut") -> go.Figure:
+def priority_status_bar(needs: pd.DataFrame, title: str | None = None, lang: str = DEFAULT_LANG) -> go.Figure:
     """Stacked bars: needs per MoSCoW priority (x), split by status (colour). All needs, rejected included."""
+    title = t("charts.priority_status.title", lang) if title is None else title
     if needs is None or needs.empty:
-        return empty_figure(title)
+        return empty_figure(title, lang=lang)
     priority = needs["priorite"].where(needs["priorite"].isin(("must", "should", "could", "wont")), "sans_priorite")
     status = needs["statut"].where(needs["statut"] != "", "sans_statut")
     counts = pd.crosstab(priority, status)
-    x_keys = [p for p in ("must", "should", "could", "wont", "sans_priorite") if p in counts.index]
+    x_keys = [p for p in PRIORITIES if p in counts.index]
     extra = sorted(s for s in counts.columns if s not in STATUS_ORDER)
     fig = go.Figure()
     for i, s in enumerate([s for s in STATUS_ORDER if s in counts.columns] + extra):
-        name = "Non renseigné" if s == "sans_statut" else value_label(s)
-        fig.add_bar(x=[PRIORITY_NAMES[p] for p in x_keys], y=[int(counts.at[p, s]) for p in x_keys], name=shorten(name, 24),
+        name = t("charts.no_status", lang) if s == "sans_statut" else value_label(s, lang)
+        fig.add_bar(x=[priority_name(p, lang) for p in x_keys], y=[int(counts.at[p, s]) for p in x_keys], name=_short(name, 24),
                     marker_color=STATUS_COLOURS.get(s, PALETTE[(i + 3) % len(PALETTE)] if s != "sans_statut" else "#CCCCCC"),
-                    hovertemplate="%{x} · " + name + " : %{y}<extra></extra>")
-    fig.update_layout(barmode="stack", legend=dict(title_text="Statut"))
-    fig.update_xaxes(title_text="Priorité (MoSCoW)")
-    fig.update_yaxes(title_text="Nombre de besoins")
-    return _layout(fig, title, 420)
+                    meta=plotly_text(name), hovertemplate="%{x} · " + _pair("%{meta}", "%{y}", lang) + "<extra></extra>")
+    fig.update_layout(barmode="stack", legend=dict(title_text=t("charts.priority_status.legend", lang)))
+    fig.update_xaxes(title_text=t("charts.priority_status.axis_x", lang))
+    fig.update_yaxes(title_text=t("charts.priority_status.axis_y", lang))
+    return _layout(fig, title, lang, 420)
