@@ -55,8 +55,8 @@ def backoff_delay(failures: int, base: float, cap: float = BACKOFF_CAP) -> float
 
 def read_deadline(source: object, settings: Settings) -> float:
     """The longest a viewer waits for a read: the source's own whole-read deadline when it
-    declares one (``read_deadline`` in seconds), else the timeout of one request."""
-    declared = getattr(source, "read_deadline", None)
+    declares one (``deadline``, seconds: the Google source does), else the timeout of one request."""
+    declared = getattr(source, "deadline", None)
     return float(declared) if isinstance(declared, int | float) and declared > 0 else float(settings.request_timeout)
 
 

@@ -37,6 +37,16 @@ def settings() -> Settings:
     return load_settings(secrets=secrets())
 
 
+@st.cache_resource(show_spinner=False)
+def _feed(spec: str, settings: Settings) -> CanvasFeed:
+    return CanvasFeed(open_source(spec, settings, secrets()), settings)
+
+
+def feed() -> CanvasFeed:
+    cfg = settings()
+    return _feed(resolve_spec(None, cfg, secrets()), cfg)
+
+
 def settings_key(cfg: Settings) -> str:
     """The settings as a cache key. ``Settings`` is frozen but not hashable (it holds dicts and
     lists), so its canonical JSON stands for it: equal settings, equal key; any change, new key."""
@@ -44,22 +54,11 @@ def settings_key(cfg: Settings) -> str:
 
 
 def language() -> str:
-    """The reader's language; French when the settings are broken (their error is shown in French)."""
+    """The reader's language; when the settings are broken, the one they asked for if it can be told, else French."""
     try:
         return settings().language
-    except ConfigError:
-        return DEFAULT_LANG
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _feed(spec: str, settings_json: str, _settings: Settings) -> CanvasFeed:
-    return CanvasFeed(open_source(spec, _settings, secrets()), _settings)
-
-
-def feed(cfg: Settings | None = None) -> CanvasFeed:
-    """The one feed of the configured source, shared by every session of the server."""
-    cfg = cfg or settings()
-    return _feed(resolve_spec(None, cfg, secrets()), settings_key(cfg), cfg)
+    except ConfigError as exc:
+        return getattr(exc, "lang", None) or DEFAULT_LANG
 
 
 def _first_state(live: CanvasFeed, lang: str) -> FeedState:
@@ -92,15 +91,14 @@ def live_canvas(*, watch: bool = True) -> tuple[Canvas | None, Settings | None]:
     """
     try:
         cfg = settings()
+        live = feed()  # the feed of the configured source, shared by every session of the server
     except ConfigError as exc:
-        widgets.config_error(exc)
+        widgets.config_error(exc, language())
         return None, None
-    lang = cfg.language
-    try:
-        live = feed(cfg)
-    except SourceError as exc:
-        widgets.source_error(exc, lang)
+    except SourceError as exc:  # the source cannot even be opened (unknown spec, missing credentials)
+        widgets.source_error(exc, cfg.language)
         return None, cfg
+    lang = cfg.language
     state = _first_state(live, lang)
     if watch:
         shown = state.canvas.version if state.canvas is not None else None

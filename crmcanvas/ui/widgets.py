@@ -55,11 +55,13 @@ def sync_line(state: FeedState, now: datetime, lang: str = "fr") -> str:
     return t("banner.line", lang, source=md(state.source), age=age, change=change)
 
 
-def error_text(error: SourceError | None, lang: str = "fr") -> tuple[str, str | None]:
-    """(message, suggestion) of a source error in the reader's language, worded for the dashboard, escaped."""
+def error_text(error: Exception | None, lang: str = "fr") -> tuple[str, str | None]:
+    """(message, suggestion) of a source or settings error in the reader's language, worded for the
+    dashboard, escaped (it may quote a file name, a sheet title or a value)."""
     if error is None:
         return t("banner.no_answer", lang), None
-    message, suggestion = error.render(lang, "dashboard")
+    render = getattr(error, "render", None)
+    message, suggestion = render(lang, "dashboard") if callable(render) else (str(error), None)
     return md(message), (md(suggestion) if suggestion else None)
 
 
@@ -98,12 +100,16 @@ def first_load_notice(state: FeedState, lang: str, now: datetime) -> None:
 
 
 def config_error(exc: Exception, lang: str = "fr") -> None:
-    st.error(f"**{t('config_error', lang)}** — {md(exc)}")
+    _error_with_hint("config_error", exc, lang)
 
 
 def source_error(exc: SourceError, lang: str = "fr") -> None:
+    _error_with_hint("source_error", exc, lang)
+
+
+def _error_with_hint(title: str, exc: Exception, lang: str) -> None:
     message, suggestion = error_text(exc, lang)
-    st.error(f"**{t('source_error', lang)}** — {message}")
+    st.error(f"**{t(title, lang)}** — {message}")
     if suggestion:
         st.info(suggestion, icon=":material/lightbulb:")
 
