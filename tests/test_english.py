@@ -94,7 +94,7 @@ def french_on(at) -> list[str]:
 
 
 def serve_english_demo(monkeypatch):
-    monkeypatch.setattr("crmcanvas.ui.state.open_source", lambda spec, settings, secrets=None: EnglishHeadedDemo())
+    monkeypatch.setattr("crmcanvas.ui.state.open_source", lambda *args, **kwargs: EnglishHeadedDemo())
 
 
 def test_the_check_finds_french_when_there_is_some(monkeypatch):

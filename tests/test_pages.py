@@ -35,7 +35,7 @@ class GridSource:
 
 def serve(monkeypatch, source) -> None:
     """Pages read ``source`` instead of the configured one (same process: AppTest runs pages in it)."""
-    monkeypatch.setattr("crmcanvas.ui.state.open_source", lambda spec, settings, secrets=None: source)
+    monkeypatch.setattr("crmcanvas.ui.state.open_source", lambda *args, **kwargs: source)
 
 
 # ---------------------------------------------------------------- the demo, page by page
