@@ -1,46 +1,47 @@
-"""Couverture et traçabilité: what the sponsor reads — which stakes are served, by what, and the holes."""
+"""Coverage and traceability: what the sponsor reads — which stakes are served, by what, and the holes."""
 
 import streamlit as st
 
 from crmcanvas.analysis.registry import gap
-from crmcanvas.analysis.traceability import GROUPINGS, MATRICES, grouping_label, stake_drilldown
+from crmcanvas.analysis.traceability import GROUPINGS, MATRICES, grouping_label
 from crmcanvas.reports import charts
 from crmcanvas.ui import layout, state, widgets
+from crmcanvas.ui.escape import md
+from crmcanvas.ui.messages import t
 
-layout.page("Couverture et traçabilité")
-canvas, cfg = state.current_canvas()
+layout.page("coverage")
+canvas, cfg = state.live_canvas()
 if canvas is not None:
     lang = cfg.language
-    widgets.source_banner(canvas, state.feed_error(), lang)
     result = state.analysis(canvas, cfg)
-    widgets.headline_metrics(result.metrics)
+    widgets.headline_metrics(result.metrics, lang)
 
     widgets.chart(charts.coverage_bar(result.coverage, lang=lang))
 
-    group_by = st.segmented_control("Regrouper les besoins par", list(GROUPINGS), default="priorite",
-                                    format_func=lambda k: grouping_label(k, lang)) or "priorite"
-    sankey = result.sankey if group_by == result.sankey.group_by else state.sankey(canvas, group_by)
+    group_by = st.segmented_control(t("coverage.group_by", lang), list(GROUPINGS), default="priorite",
+                                    format_func=lambda key: grouping_label(key, lang)) or "priorite"
+    sankey = result.sankey if group_by == result.sankey.group_by else state.sankey(canvas, cfg, group_by)
     widgets.chart(charts.sankey_figure(sankey, lang=lang))
 
-    st.subheader("Les trous du canevas")
+    st.subheader(t("coverage.gaps", lang))
     left, right = st.columns([2, 3])
     widgets.chart(charts.gap_counts_bar(result.gaps, lang=lang), left)
     with right:
         for code, items in result.gaps.items():
             if items:
                 entry = gap(code)
-                with st.expander(f"{entry.title(lang)} ({len(items)})"):
-                    st.caption(entry.advice(lang))
-                    st.markdown("\n".join(f"- **{i['id']}** {i['label'] if i['label'] != i['id'] else ''}" for i in items))
+                with st.expander(f"{md(entry.title(lang))} ({len(items)})"):
+                    st.caption(md(entry.advice(lang)))
+                    st.markdown(widgets.gap_list(items))
 
-    st.subheader("Matrices de traçabilité")
-    code = st.selectbox("Matrice", list(MATRICES), format_func=lambda k: MATRICES[k].title(lang))
+    st.subheader(t("coverage.matrices", lang))
+    code = st.selectbox(t("coverage.matrix", lang), list(MATRICES), format_func=lambda k: MATRICES[k].title(lang))
     matrix = MATRICES[code]
     labels = {tab: canvas.labels(tab) for tab in (matrix.rows, matrix.cols)}
     widgets.chart(charts.matrix_figure(code, result.matrices[code], labels, lang=lang))
 
-    st.subheader("Zoom sur un enjeu")
+    st.subheader(t("coverage.zoom", lang))
     stakes = canvas.labels("enjeux")
     if stakes:
-        stake = st.selectbox("Enjeu", list(stakes), format_func=lambda k: f"{k} · {stakes[k]}")
-        widgets.stake_drilldown_view(stake_drilldown(canvas, stake, lang))
+        stake = st.selectbox(t("coverage.stake", lang), list(stakes), format_func=lambda k: f"{k} · {stakes[k]}")
+        widgets.stake_drilldown_view(state.drilldown(canvas, cfg, stake), lang)

@@ -1,4 +1,4 @@
-"""Qualité des données: every finding with its row, column and a suggestion."""
+"""Data quality: every finding with its row, column and a suggestion; CSV export for Excel."""
 
 import streamlit as st
 
@@ -7,11 +7,10 @@ from crmcanvas.ui.messages import severity_labels, t
 
 MAX_ROWS = 200  # a wrapping table stays readable up to a few hundred rows; the CSV has them all
 
-layout.page("Qualité des données")
-canvas, cfg = state.current_canvas()
+layout.page("quality")
+canvas, cfg = state.live_canvas()
 if canvas is not None:
     lang = cfg.language
-    widgets.source_banner(canvas, state.feed_error(), lang)
     widgets.severity_counts(canvas, lang)
     table = widgets.findings_frame(canvas, lang)
     if table.empty:
@@ -26,5 +25,8 @@ if canvas is not None:
             shown = shown[shown[t("tab", lang)].isin(tabs)]
         if len(shown) > MAX_ROWS:
             st.caption(t("shown_first", lang, shown=MAX_ROWS, total=len(shown)))
-        st.table(shown.head(MAX_ROWS).drop(columns=[t("code", lang)]).set_index(t("severity", lang)))
-        st.download_button(t("download_csv", lang), widgets.csv_bytes(shown), "constats.csv", "text/csv")
+        if shown.empty:
+            st.info(t("no_findings_shown", lang))
+        else:
+            st.table(widgets.markdown_cells(shown.head(MAX_ROWS).drop(columns=[t("code", lang)]).set_index(t("severity", lang))))
+        st.download_button(t("download_csv", lang), widgets.csv_bytes(shown), t("csv_filename", lang), "text/csv")

@@ -1,4 +1,4 @@
-"""Onglets du canevas: each tab as loaded (canonical columns first, unknown columns kept)."""
+"""Canvas tabs: each tab as loaded (the sheet's own headers, unknown columns kept)."""
 
 import streamlit as st
 
@@ -6,10 +6,10 @@ from crmcanvas.core.schema import TABS
 from crmcanvas.ui import layout, state, widgets
 from crmcanvas.ui.messages import t
 
-layout.page("Onglets du canevas")
-canvas, cfg = state.current_canvas()
+layout.page("tabs")
+canvas, cfg = state.live_canvas()
 if canvas is not None:
-    widgets.source_banner(canvas, state.feed_error(), cfg.language)
-    key = st.radio(t("choose_tab", cfg.language), list(TABS), format_func=lambda k: f"{TABS[k].label} ({canvas.counts[k]})",
+    lang = cfg.language
+    key = st.radio(t("choose_tab", lang), list(TABS), format_func=lambda k: f"{TABS[k].label_in(lang)} ({canvas.counts[k]})",
                    horizontal=True)
-    st.dataframe(widgets.display_frame(canvas, key), hide_index=True, width="stretch")
+    st.dataframe(widgets.display_frame(canvas, key, lang), hide_index=True, width="stretch")

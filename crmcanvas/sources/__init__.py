@@ -57,7 +57,7 @@ def open_source(
 def _open(resolved: Resolved) -> Source:
     spec, settings = resolved.spec, resolved.settings
     if spec == DEMO:
-        return DemoSource()
+        return DemoSource(settings.language)
     if not is_printable(spec):
         raise SpecError(msg("config.source_not_utf8", spec=printable(spec)),
                         suggestion=msg("config.source_not_utf8_hint", origin=resolved.origin_text()))
@@ -69,7 +69,7 @@ def _open(resolved: Resolved) -> Source:
     if path.exists():
         from crmcanvas.sources.workbook import WorkbookSource
 
-        return WorkbookSource(path)
+        return WorkbookSource(path, lang=settings.language)
     if path.suffix.lower() in _WORKBOOK_SUFFIXES:
         raise SpecError(
             msg("config.source_file_missing", name=path.name, path=path.absolute()),

@@ -6,13 +6,21 @@ from collections.abc import Mapping
 
 from crmcanvas import __version__
 from crmcanvas.core.shape import match_titles
+from crmcanvas.i18n import DEFAULT_LANG, t
 from crmcanvas.sources.base import RawCanvas
+
+VERSION_PREFIX = "demo-"  # the demo's version token: how a page tells it is showing the demo
+
+
+def is_demo_version(version: str) -> bool:
+    return version.startswith(VERSION_PREFIX)
 
 
 class DemoSource:
     """The bundled demo canvas, read-only: what a new user sees before configuring a sheet."""
 
-    description = "Canevas de démonstration (Association Les Jardins Solidaires, fictive)"
+    def __init__(self, lang: str = DEFAULT_LANG):
+        self.description = t("common.demo_source", lang)
 
     def read(self, wanted: Mapping[str, str]) -> RawCanvas:
         from crmcanvas.demo import DEMO_TITLES, demo_grids
@@ -23,7 +31,7 @@ class DemoSource:
         return RawCanvas(
             grids={k: by_title[t] for k, t in found.items()},
             titles=found,
-            version="demo-" + __version__,
+            version=VERSION_PREFIX + __version__,
             source=self.description,
             missing=missing,
             available=list(by_title),

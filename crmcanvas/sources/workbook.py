@@ -65,7 +65,7 @@ from openpyxl.cell.cell import MergedCell
 from crmcanvas.core.ids import next_ids
 from crmcanvas.core.shape import match_titles
 from crmcanvas.core.text import clean
-from crmcanvas.i18n import msg, t
+from crmcanvas.i18n import DEFAULT_LANG, msg, t
 from crmcanvas.sources.base import (
     AppendResult,
     CellChange,
@@ -125,10 +125,10 @@ LOCK_TIMEOUT = 15.0  # seconds a write waits for another writer before giving up
 class WorkbookSource:
     """A local ``.xlsx`` canvas (see the module docstring for the limits and write guarantees)."""
 
-    def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = LOCK_TIMEOUT):
+    def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = LOCK_TIMEOUT, lang: str = DEFAULT_LANG):
         self.path = Path(os.path.expanduser(os.fspath(path)))
         self.lock_timeout = lock_timeout
-        self.description = t("workbook.description", name=self.path.name)
+        self.description = t("workbook.description", lang, name=self.path.name)
         self._known: tuple[tuple[int, int, int], str] | None = None
 
     # ----------------------------------------------------------------- reading

@@ -1,4 +1,4 @@
-"""Page frame shared by every script: wide layout and a French sidebar menu.
+"""Page frame shared by every script: wide layout and a sidebar menu, in the reader's language.
 
 Streamlit runs a file of ``pages/`` on its own when its URL is opened
 directly, so each page sets itself up through :func:`page` instead of relying
@@ -9,18 +9,26 @@ from __future__ import annotations
 
 import streamlit as st
 
+from crmcanvas.ui import state
+from crmcanvas.ui.messages import t
+
 PAGES = (
-    ("app.py", "Vue d'ensemble", ":material/dashboard:"),
-    ("pages/coverage.py", "Couverture et traçabilité", ":material/account_tree:"),
-    ("pages/quality.py", "Qualité des données", ":material/health_and_safety:"),
-    ("pages/tabs.py", "Onglets du canevas", ":material/table_view:"),
+    ("app.py", "overview", ":material/dashboard:"),
+    ("pages/coverage.py", "coverage", ":material/account_tree:"),
+    ("pages/quality.py", "quality", ":material/health_and_safety:"),
+    ("pages/tabs.py", "tabs", ":material/table_view:"),
 )
 
 
-def page(title: str) -> None:
-    st.set_page_config(page_title=f"{title} · Canevas Systémique", page_icon=":material/hub:", layout="wide")
+def page(key: str) -> str:
+    """Set up the page ``key`` (overview, coverage, quality, tabs); returns the reader's language."""
+    lang = state.language()
+    title = t(f"pages.{key}", lang)
+    app = t("app_title", lang)
+    st.set_page_config(page_title=t("page_title", lang, title=title, app=app), page_icon=":material/hub:", layout="wide")
     with st.sidebar:
-        st.markdown("### Canevas Systémique")
-        for path, label, icon in PAGES:
-            st.page_link(path, label=label, icon=icon)
+        st.markdown(f"### {app}")
+        for path, name, icon in PAGES:
+            st.page_link(path, label=t(f"pages.{name}", lang), icon=icon)
     st.title(title)
+    return lang

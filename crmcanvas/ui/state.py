@@ -2,6 +2,9 @@
 
 ``st.cache_resource`` is shared by every session: one CanvasFeed per source, so
 twenty people looking at the wall screen cost one sheet read per refresh.
+Everything computed from a canvas is cached per (canvas version, settings):
+the settings are part of every key, so changing ``departments`` or a threshold
+shows at the next rerun, without restarting the server.
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ from typing import Any
 
 import streamlit as st
 
-from crmcanvas.build.live import CanvasFeed
+from crmcanvas.build.live import CanvasFeed, FeedState
 from crmcanvas.core.canvas import Canvas
 from crmcanvas.core.config import ConfigError, Resolved, Settings, resolve
-from crmcanvas.i18n import msg
+from crmcanvas.i18n import DEFAULT_LANG, msg
 from crmcanvas.sources import open_source
 from crmcanvas.sources.base import SourceError
+from crmcanvas.ui import widgets
+from crmcanvas.ui.escape import md
 from crmcanvas.ui.messages import t
 
 
@@ -56,20 +61,65 @@ def feed() -> CanvasFeed:
     return _feed(where.spec, where.settings)
 
 
-def current_canvas() -> tuple[Canvas | None, Settings | None]:
-    """The shared canvas, or (None, ...) after showing a French error instead of a traceback."""
+def settings_key(cfg: Settings) -> str:
+    """The settings as a cache key. ``Settings`` is frozen but not hashable (it holds dicts and
+    lists), so its canonical JSON stands for it: equal settings, equal key; any change, new key."""
+    return cfg.model_dump_json()
+
+
+def language() -> str:
+    """The reader's language; when the settings are broken, the one they asked for if it can be told, else French."""
+    try:
+        return settings().language
+    except ConfigError as exc:
+        return getattr(exc, "lang", None) or DEFAULT_LANG
+
+
+def _first_state(live: CanvasFeed, lang: str) -> FeedState:
+    """The feed's state; when a read is under way, wait for it (never past its deadline),
+    with a spinner naming the source when there is nothing to show yet."""
+    state = live.get(wait=0)
+    if state.reading_since is None or state.overdue:
+        return state
+    if state.canvas is None:
+        with st.spinner(t("feed.reading", lang, source=md(state.source))):
+            return live.get()
+    return live.get()
+
+
+def _watch(live: CanvasFeed, shown: str | None, lang: str) -> None:
+    """The banner of a page that is not itself live: redrawn every ``refresh_seconds`` (so its ages
+    stay true), and the page reruns when a new version of the canvas (or the first one) arrives."""
+    state = live.get()
+    if (state.canvas.version if state.canvas is not None else None) != shown:
+        st.rerun()
+    widgets.feed_banner(state, lang)
+
+
+def live_canvas(*, watch: bool = True) -> tuple[Canvas | None, Settings | None]:
+    """The shared canvas and the settings, after drawing the feed banner (or why there is no canvas).
+
+    ``watch=True`` for a page drawn once: its banner is a fragment that keeps
+    watching the feed. ``watch=False`` inside a page's own live fragment.
+    Never raises: a broken setting or source is shown, in the reader's words.
+    """
     try:
         cfg = settings()
+        live = feed()  # the feed of the configured source, shared by every session of the server
     except ConfigError as exc:
-        st.error(f"**{t('config_error')}** — {exc}")
+        widgets.config_error(exc, language())
         return None, None
-    try:
-        return feed().get(cfg.refresh_seconds), cfg
-    except SourceError as exc:
-        st.error(f"**{t('source_error', cfg.language)}** — {exc.message}")
-        if exc.suggestion:
-            st.info(exc.suggestion)
+    except SourceError as exc:  # the source cannot even be opened (unknown spec, missing credentials)
+        widgets.source_error(exc, cfg.language)
         return None, cfg
+    lang = cfg.language
+    state = _first_state(live, lang)
+    if watch:
+        shown = state.canvas.version if state.canvas is not None else None
+        st.fragment(_watch, run_every=cfg.refresh_seconds)(live, shown, lang)
+    else:
+        widgets.feed_banner(state, lang)
+    return state.canvas, cfg
 
 
 def refresh_every() -> int | None:
@@ -80,34 +130,37 @@ def refresh_every() -> int | None:
         return None
 
 
-def feed_error() -> str | None:
-    """The last read error of the shared feed, as a French message (never credentials)."""
-    try:
-        error = feed().last_error
-    except (ConfigError, SourceError):
-        return None
-    return error.message if error else None
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _analysis(version: str, source: str, _canvas: Canvas, _settings: Settings):
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _analysis(version: str, source: str, settings_json: str, _canvas: Canvas, _settings: Settings):
     from crmcanvas.analysis import analyze
 
     return analyze(_canvas, _settings)
 
 
 def analysis(canvas: Canvas, cfg: Settings):
-    """The cross-reference analysis of this canvas version, computed once for every viewer."""
-    return _analysis(canvas.version, canvas.source, canvas, cfg)
+    """The cross-reference analysis of this canvas version under these settings, computed once for every viewer."""
+    return _analysis(canvas.version, canvas.source, settings_key(cfg), canvas, cfg)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _sankey(version: str, source: str, group_by: str, _canvas: Canvas):
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _sankey(version: str, source: str, settings_json: str, group_by: str, _canvas: Canvas, _settings: Settings):
     from crmcanvas.analysis.traceability import sankey_table
 
-    return sankey_table(_canvas, group_by=group_by)
+    return sankey_table(_canvas, group_by=group_by, lang=_settings.language)
 
 
-def sankey(canvas: Canvas, group_by: str):
-    """The Sankey table for another grouping of needs, cached per canvas version."""
-    return _sankey(canvas.version, canvas.source, group_by, canvas)
+def sankey(canvas: Canvas, cfg: Settings, group_by: str):
+    """The Sankey table for another grouping of needs, cached per canvas version and settings."""
+    return _sankey(canvas.version, canvas.source, settings_key(cfg), group_by, canvas, cfg)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _drilldown(version: str, source: str, settings_json: str, stake: str, _canvas: Canvas, _settings: Settings):
+    from crmcanvas.analysis.traceability import stake_drilldown
+
+    return stake_drilldown(_canvas, stake, lang=_settings.language)
+
+
+def drilldown(canvas: Canvas, cfg: Settings, stake: str):
+    """One stake's needs, data, applications and roles, computed once per version, settings and stake."""
+    return _drilldown(canvas.version, canvas.source, settings_key(cfg), stake, canvas, cfg)

@@ -1,4 +1,8 @@
-"""Reusable pieces of screen: source banner, KPI row, findings table."""
+"""Reusable pieces of screen: feed banner, KPI rows, findings table, drill-down.
+
+Every piece of sheet text drawn as Markdown goes through :func:`~crmcanvas.ui.escape.md`;
+every word of ours comes from the catalogue in the reader's language.
+"""
 
 from __future__ import annotations
 
@@ -7,31 +11,114 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
+from crmcanvas.build.live import FeedState
 from crmcanvas.core.canvas import Canvas
 from crmcanvas.core.findings import sort_findings
 from crmcanvas.core.schema import TABS
-from crmcanvas.sources import DemoSource
+from crmcanvas.reports.csv_export import csv_bytes as _csv_bytes
+from crmcanvas.sources.base import SourceError
+from crmcanvas.sources.demo import is_demo_version
+from crmcanvas.ui.escape import md
 from crmcanvas.ui.messages import severity_labels, t
 
-
-def _age(since: datetime) -> str:
-    seconds = int((datetime.now(UTC) - since).total_seconds())
-    return f"{seconds} s" if seconds < 120 else f"{seconds // 60} min"
+# ---------------------------------------------------------------- time, told honestly
 
 
-def source_banner(canvas: Canvas, feed_error: str | None = None, lang: str = "fr") -> None:
-    read_at = canvas.loaded_at.astimezone().strftime("%H:%M:%S")
-    st.caption(f"{t('source', lang)} : **{canvas.source}** · {t('read_at', lang)} {read_at}")
-    if canvas.stale_since is not None:
-        st.warning(t("stale", lang, age=_age(canvas.stale_since), error=(feed_error or "La source ne répond plus.").rstrip(".") + "."), icon=":material/pause_circle:")
-    if canvas.source == DemoSource.description:
+def age_text(seconds: float, lang: str = "fr") -> str:
+    """« 42 s », « 3 min », « 2 h 05 »: an age read from across the room."""
+    s = max(0, int(seconds))
+    if s < 60:
+        return t("age.seconds", lang, n=s)
+    if s < 3600:
+        return t("age.minutes", lang, n=s // 60)
+    return t("age.hours", lang, h=s // 3600, m=f"{(s % 3600) // 60:02d}")
+
+
+def clock_text(moment: datetime) -> str:
+    """HH:MM:SS in the server's time zone (the room's, for a workshop server)."""
+    return moment.astimezone().strftime("%H:%M:%S")
+
+
+def _since(moment: datetime, now: datetime) -> float:
+    return (now - moment).total_seconds()
+
+
+def sync_line(state: FeedState, now: datetime, lang: str = "fr") -> str:
+    """« Source : **…** · synchronisé il y a 4 s · modifié à 10:02:03 » (Markdown, sheet text escaped)."""
+    if state.changed_at is not None:
+        change = t("banner.changed_at", lang, time=clock_text(state.changed_at))
+    else:
+        change = t("banner.unchanged_since", lang, time=clock_text(state.first_synced_at or state.synced_at or now))
+    age = age_text(_since(state.synced_at, now), lang) if state.synced_at else "—"
+    return t("banner.line", lang, source=md(state.source), age=age, change=change)
+
+
+def error_text(error: Exception | None, lang: str = "fr") -> tuple[str, str | None]:
+    """(message, suggestion) of a source or settings error in the reader's language, worded for the
+    dashboard, escaped (it may quote a file name, a sheet title or a value)."""
+    if error is None:
+        return t("banner.no_answer", lang), None
+    render = getattr(error, "render", None)
+    message, suggestion = render(lang, "dashboard") if callable(render) else (str(error), None)
+    return md(message), (md(suggestion) if suggestion else None)
+
+
+def stale_text(state: FeedState, now: datetime, lang: str = "fr") -> str:
+    """The frozen-wall warning: its age counts from the last good read, not from the failure."""
+    message, _ = error_text(state.error, lang)
+    return t("banner.stale", lang, age=age_text(_since(state.stale_since, now), lang), error=message.rstrip(".\\") + ".")
+
+
+def feed_banner(state: FeedState, lang: str = "fr", now: datetime | None = None) -> None:
+    """What every page shows above the canvas: where it comes from, how fresh it is, or why there is none yet."""
+    now = now or datetime.now(UTC)
+    if state.canvas is None:
+        first_load_notice(state, lang, now)
+        return
+    st.caption(sync_line(state, now, lang))
+    if state.stale_since is not None:
+        st.warning(stale_text(state, now, lang), icon=":material/pause_circle:")
+    if is_demo_version(state.canvas.version):
         st.info(t("demo_hint", lang), icon=":material/lightbulb:")
 
 
-def tab_counts(canvas: Canvas) -> None:
+def first_load_notice(state: FeedState, lang: str, now: datetime) -> None:
+    """No canvas yet: the read under way, or the error with what to do — never a promise of a last version."""
+    if state.error is None:
+        since = _since(state.reading_since, now) if state.reading_since else 0
+        st.info(t("feed.still_reading", lang, source=md(state.source), age=age_text(since, lang)),
+                icon=":material/hourglass_top:")
+        return
+    message, suggestion = error_text(state.error, lang)
+    st.error(f"**{t('source_error', lang)}** — {message}")
+    hint = t("feed.first_retry", lang) if state.error.retryable or not suggestion else suggestion
+    st.info(hint, icon=":material/lightbulb:")
+    if state.retry_at is not None:
+        st.caption(t("feed.next_try", lang, source=md(state.source), age=age_text(_since(now, state.retry_at), lang)))
+
+
+def config_error(exc: Exception, lang: str = "fr") -> None:
+    _error_with_hint("config_error", exc, lang)
+
+
+def source_error(exc: SourceError, lang: str = "fr") -> None:
+    _error_with_hint("source_error", exc, lang)
+
+
+def _error_with_hint(title: str, exc: Exception, lang: str) -> None:
+    message, suggestion = error_text(exc, lang)
+    st.error(f"**{t(title, lang)}** — {message}")
+    if suggestion:
+        st.info(suggestion, icon=":material/lightbulb:")
+
+
+# ---------------------------------------------------------------- counts and tables
+
+
+def tab_counts(canvas: Canvas, lang: str = "fr") -> None:
     cols = st.columns(len(TABS))
     for col, (key, tab) in zip(cols, TABS.items(), strict=True):
-        col.metric(tab.label, canvas.counts.get(key, 0), border=True)
+        col.metric(tab.label_in(lang), canvas.counts.get(key, 0), border=True)
 
 
 def severity_counts(canvas: Canvas, lang: str = "fr") -> None:
@@ -42,7 +129,11 @@ def severity_counts(canvas: Canvas, lang: str = "fr") -> None:
     c.metric(t("infos", lang), sev["info"], border=True)
 
 
+FINDING_COLUMNS = ("severity", "tab", "row", "column", "value", "message", "suggestion", "code")
+
+
 def findings_frame(canvas: Canvas, lang: str = "fr") -> pd.DataFrame:
+    """Every finding as plain text (for filters and the CSV); :func:`markdown_cells` before ``st.table``."""
     labels = severity_labels(lang)
     rows = [
         {
@@ -57,10 +148,18 @@ def findings_frame(canvas: Canvas, lang: str = "fr") -> pd.DataFrame:
         }
         for f in sort_findings(canvas.findings)
     ]
-    return pd.DataFrame(rows, columns=[t(k, lang) for k in ("severity", "tab", "row", "column", "value", "message", "suggestion", "code")])
+    return pd.DataFrame(rows, columns=[t(k, lang) for k in FINDING_COLUMNS])
 
 
-def display_frame(canvas: Canvas, tab: str) -> pd.DataFrame:
+def markdown_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame for ``st.table``, which renders every cell as Markdown: text cells escaped."""
+    escape = lambda v: md(v) if isinstance(v, str) else v  # noqa: E731
+    out = frame.map(escape)
+    out.index = out.index.map(escape)
+    return out
+
+
+def display_frame(canvas: Canvas, tab: str, lang: str = "fr") -> pd.DataFrame:
     """A tab as people know it: their own headers, enum codes shown as labels, the sheet row number."""
     from crmcanvas.core.canvas import PROVISIONAL, ROW
     from crmcanvas.core.schema import value_label
@@ -70,64 +169,69 @@ def display_frame(canvas: Canvas, tab: str) -> pd.DataFrame:
     headers = canvas.headers.get(tab, {})
     for col in spec.columns:
         if col.kind == "enum":
-            frame[col.key] = frame[col.key].map(value_label)
+            frame[col.key] = frame[col.key].map(lambda code: value_label(code, lang))
     shown = [c.key for c in spec.columns if c.key in headers] + canvas.extra_columns.get(tab, [])
-    frame = frame[[ROW, *shown]].rename(columns={ROW: "Ligne", **{k: headers.get(k, k) for k in shown}})
+    frame = frame[[ROW, *shown]].rename(columns={ROW: t("row", lang), **{k: headers.get(k, k) for k in shown}})
     return frame.drop(columns=[PROVISIONAL], errors="ignore")
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV that opens cleanly in French Excel: UTF-8 with BOM, semicolon separator."""
-    return frame.to_csv(index=False, sep=";").encode("utf-8-sig")
+    """CSV for French Excel, formula injection neutralised: see :mod:`crmcanvas.reports.csv_export`."""
+    return _csv_bytes(frame)
 
 
-HEADLINE = (
-    ("enjeux_couverts_pct", "Enjeux couverts"),
-    ("besoins_traces_pct", "Besoins rattachés à un enjeu"),
-    ("besoins_qualifies_pct", "Besoins qualifiés"),
-    ("roles_actifs_pct", "Rôles qui se sont exprimés"),
-)
+# ---------------------------------------------------------------- the sponsor's view
+
+HEADLINE = ("enjeux_couverts_pct", "besoins_traces_pct", "besoins_qualifies_pct", "roles_actifs_pct")
 
 
-def _pct(value: object) -> str:
-    return "—" if value is None else f"{float(value):.0f} %".replace(".", ",")
+def _pct(value: object, lang: str) -> str:
+    if value is None:
+        return "—"
+    return t("percent", lang, value=f"{float(value):.0f}")
 
 
-def headline_metrics(metrics: dict) -> None:
+def headline_metrics(metrics: dict, lang: str = "fr") -> None:
     """The four percentages a sponsor asks about first, big enough to read from the back of the room."""
-    for col, (key, label) in zip(st.columns(len(HEADLINE)), HEADLINE, strict=True):
-        col.metric(label, _pct(metrics.get(key)), border=True)
+    for col, key in zip(st.columns(len(HEADLINE)), HEADLINE, strict=True):
+        col.metric(t(f"headline.{key}", lang), _pct(metrics.get(key), lang), border=True)
 
 
-DRILL_COLUMNS = {
-    "id": "ID", "besoin": "Besoin", "priorite": "Priorité", "statut": "Statut", "roles": "Rôles", "donnees": "Données",
-    "applications": "Applications", "objet": "Objet", "application_maitre": "Application maître", "besoins": "Besoins",
-    "application": "Application", "via": "Via", "role": "Rôle", "type": "Type",
-}
+def gap_list(items: list[dict]) -> str:
+    """A gap's items as a Markdown list: the ID in bold, the sheet's label as literal text."""
+    lines = []
+    for item in items:
+        label = item["label"] if item["label"] != item["id"] else ""
+        lines.append(f"- **{md(item['id'])}** {md(label)}".rstrip())
+    return "\n".join(lines)
 
 
-def _french(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.rename(columns=DRILL_COLUMNS)
+DRILL_COLUMNS = ("id", "besoin", "priorite", "statut", "roles", "donnees", "applications", "objet",
+                 "application_maitre", "besoins", "application", "via", "role", "type")
 
 
-def stake_drilldown_view(drill) -> None:
+def _translated(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return frame.rename(columns={key: t(f"drill.{key}", lang) for key in DRILL_COLUMNS})
+
+
+def stake_drilldown_view(drill, lang: str = "fr") -> None:
     """One stake, its needs and what they touch (data, applications, roles)."""
     stake = drill.stake
-    st.markdown(f"**{stake.get('id', '')} · {stake.get('enjeu', stake.get('label', ''))}**")
+    st.markdown(f"**{md(stake.get('id', ''))} · {md(stake.get('enjeu', stake.get('label', '')))}**")
     if drill.needs.empty:
-        st.warning("Aucun besoin ne sert cet enjeu pour l'instant.", icon=":material/report:")
+        st.warning(t("drill.no_need", lang), icon=":material/report:")
         return
-    st.dataframe(_french(drill.needs), hide_index=True, width="stretch",
-                 column_config={"Besoin": st.column_config.TextColumn(width="large")})
+    st.dataframe(_translated(drill.needs, lang), hide_index=True, width="stretch",
+                 column_config={t("drill.besoin", lang): st.column_config.TextColumn(width="large")})
     a, b, c = st.columns(3)
-    a.caption("Données touchées")
-    a.dataframe(_french(drill.data), hide_index=True, width="stretch")
-    b.caption("Applications")
-    b.dataframe(_french(drill.applications), hide_index=True, width="stretch")
-    c.caption("Rôles")
-    c.dataframe(_french(drill.roles), hide_index=True, width="stretch")
+    a.caption(t("drill.data_touched", lang))
+    a.dataframe(_translated(drill.data, lang), hide_index=True, width="stretch")
+    b.caption(t("drill.applications", lang))
+    b.dataframe(_translated(drill.applications, lang), hide_index=True, width="stretch")
+    c.caption(t("drill.roles", lang))
+    c.dataframe(_translated(drill.roles, lang), hide_index=True, width="stretch")
     if drill.excluded:
-        st.caption("Besoins rejetés ou won't qui citent cet enjeu : " + ", ".join(drill.excluded))
+        st.caption(t("drill.excluded", lang, ids=md(", ".join(drill.excluded))))
 
 
 def chart(fig, container=st) -> None:
