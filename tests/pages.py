@@ -9,7 +9,9 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["app.py", "pages/coverage.py", "pages/quality.py", "pages/tabs.py"]
+from crmcanvas.ui.pages import PAGES as _DECLARED
+
+PAGES = [p.path for p in _DECLARED]  # every declared page is rendered by the page tests
 
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # Proto fields that carry no text a reader sees (ids, chart specs, icons, table data read separately).

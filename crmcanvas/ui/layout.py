@@ -11,13 +11,7 @@ import streamlit as st
 
 from crmcanvas.ui import state
 from crmcanvas.ui.messages import t
-
-PAGES = (
-    ("app.py", "overview", ":material/dashboard:"),
-    ("pages/coverage.py", "coverage", ":material/account_tree:"),
-    ("pages/quality.py", "quality", ":material/health_and_safety:"),
-    ("pages/tabs.py", "tabs", ":material/table_view:"),
-)
+from crmcanvas.ui.pages import PAGES
 
 
 def page(key: str) -> str:
@@ -28,7 +22,7 @@ def page(key: str) -> str:
     st.set_page_config(page_title=t("page_title", lang, title=title, app=app), page_icon=":material/hub:", layout="wide")
     with st.sidebar:
         st.markdown(f"### {app}")
-        for path, name, icon in PAGES:
-            st.page_link(path, label=t(f"pages.{name}", lang), icon=icon)
+        for entry in PAGES:
+            st.page_link(entry.path, label=t(f"pages.{entry.key}", lang), icon=entry.icon)
     st.title(title)
     return lang

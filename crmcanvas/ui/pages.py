@@ -1,0 +1,35 @@
+"""Every page of the dashboard, declared once: its file, its name, its icon and where it appears.
+
+The sidebar, the wall's rotation, the sponsor view and the tests all read this
+list; adding a page is one entry here plus its file in ``pages/``. A page's
+title is the catalogue entry ``ui.pages.<key>``. Streamlit serves each file of
+``pages/`` at ``/<file name>``, so a deep link keeps working on a fresh server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str  # catalogue key (ui.pages.<key>) and stable name
+    path: str  # the script, relative to the project root
+    icon: str
+    sponsor: bool = False  # part of the read-only sponsor view (?vue=sponsor)
+    wall: bool = True  # may be projected and rotated on the wall (?mode=projection)
+
+
+PAGES: tuple[Page, ...] = (
+    Page("overview", "app.py", ":material/dashboard:", sponsor=True),
+    Page("coverage", "pages/coverage.py", ":material/account_tree:", sponsor=True),
+    Page("quality", "pages/quality.py", ":material/health_and_safety:"),
+    Page("tabs", "pages/tabs.py", ":material/table_view:"),
+)
+
+
+def page(key: str) -> Page:
+    return next(p for p in PAGES if p.key == key)
+
+
+__all__ = ["PAGES", "Page", "page"]
