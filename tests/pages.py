@@ -8,10 +8,10 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
-from crmcanvas.ui.pages import PAGES as _DECLARED
+from crmcanvas.ui.pages import PAGES as DECLARED_PAGES
 
-PAGES = [p.path for p in _DECLARED]  # every declared page is rendered by the page tests
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = [p.path for p in DECLARED_PAGES]  # every declared page is rendered by the page tests
 
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # Proto fields that carry no text a reader sees (ids, chart specs, icons, table data read separately).

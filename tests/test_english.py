@@ -33,7 +33,7 @@ def _english(monkeypatch):
 
 
 class EnglishHeadedDemo:
-    """The demo canvas, its headers written in English (its cells stay French: they are the sheet's data)."""
+    """The demo canvas, its tabs and headers named in English (its cells stay French: they are the sheet's data)."""
 
     description = DemoSource("en").description
 
@@ -44,7 +44,8 @@ class EnglishHeadedDemo:
         for key, grid in grids.items():
             english = {col.label_in("fr"): col.label_in("en") for col in TABS[key].columns}
             grid[0] = [english.get(header, header) for header in grid[0]]
-        return RawCanvas(grids=grids, titles={}, version="demo-en", source=self.description)
+        titles = {key: TABS[key].label_in("en") for key in grids}  # an English team names its tabs in English too
+        return RawCanvas(grids=grids, titles=titles, version="demo-en", source=self.description)
 
 
 @cache
