@@ -6,8 +6,9 @@ import json
 
 import pytest
 
+from crmcanvas.core.config import spreadsheet_in
 from crmcanvas.sources.base import SourceError
-from crmcanvas.sources.google_auth import find_service_account, route, spreadsheet_from_secrets
+from crmcanvas.sources.google_auth import find_service_account, route
 from tests.fixtures_sheets import key_body, service_account_info
 
 URL = "https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/edit#gid=0"
@@ -25,7 +26,7 @@ def test_st_gsheets_connection_layout_comes_first(tmp_path):
     account = find_service_account({}, env)
     assert account.client_email == "file@p.iam.gserviceaccount.com" and str(key_file) in account.origin
     assert find_service_account({}, {}) is None
-    assert spreadsheet_from_secrets(both) == URL
+    assert spreadsheet_in(both) == URL
 
 
 def test_a_connection_section_holding_only_the_url_is_not_an_account():

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,19 +81,6 @@ def _get(mapping: Any, key: str) -> Any:
         return None
 
 
-def local_secrets(cwd: Path | None = None, home: Path | None = None) -> dict[str, Any] | None:
-    """``.streamlit/secrets.toml`` of the working directory, else of the home directory (CLI use)."""
-    for base in (cwd or Path.cwd(), home or Path.home()):
-        path = base / ".streamlit" / "secrets.toml"
-        if path.is_file():
-            try:
-                return tomllib.loads(path.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                raise SourceError(msg("google.secrets_unreadable", path=str(path), error=type(exc).__name__),
-                                  suggestion=msg("google.secrets_unreadable.hint", doc=doc_hint())) from None
-    return None
-
-
 def _account(section: Any, origin: str) -> ServiceAccount | None:
     if section is None:
         return None
@@ -125,8 +111,10 @@ def find_service_account(
 ) -> ServiceAccount | None:
     """The first service account found (see module docstring), or None."""
     environ = os.environ if environ is None else environ
-    if secrets is None:
-        secrets = local_secrets(cwd, home)
+    if secrets is None:  # a caller outside the dashboard: Streamlit's secrets files, read as the CLI reads them
+        from crmcanvas.core.config import read_local_secrets
+
+        secrets, _ = read_local_secrets(cwd or Path.cwd(), home or Path.home())
     found = _account(_get(_get(secrets, "connections"), "gsheets"), "secrets [connections.gsheets]")
     if found is None:
         found = _account(_get(secrets, "gcp_service_account"), "secrets [gcp_service_account]")
@@ -146,12 +134,6 @@ def find_service_account(
     if not isinstance(data, dict):
         raise SourceError(msg("google.key_file_not_json", origin=origin), suggestion=doc_hint())
     return _account(data, origin)
-
-
-def spreadsheet_from_secrets(secrets: Mapping[str, Any] | None) -> str | None:
-    """``spreadsheet = "<url>"`` of ``[connections.gsheets]`` (st-gsheets-connection layout), if any."""
-    value = _get(_get(_get(secrets, "connections"), "gsheets"), "spreadsheet")
-    return str(value).strip() or None if value else None
 
 
 def route(url: str, endpoint: str | None) -> str:
@@ -229,5 +211,5 @@ def build_session(account: ServiceAccount | None, *, endpoint: str | None, timeo
 
 __all__ = [
     "SCOPES", "RoutedAuthorizedSession", "RoutedSession", "ServiceAccount", "build_session", "doc_hint",
-    "find_service_account", "local_secrets", "route", "spreadsheet_from_secrets",
+    "find_service_account", "route",
 ]
