@@ -17,4 +17,5 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 "$PY" -m ruff check .
+"$PY" -m mypy  # packages and options in pyproject.toml [tool.mypy]
 exec "$PY" -m pytest "$@"

@@ -11,6 +11,8 @@ they serve nothing on purpose.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rapidfuzz import fuzz, process
 
 from crmcanvas.analysis.facts import Facts
@@ -19,10 +21,10 @@ from crmcanvas.core.text import id_key, name_key
 from crmcanvas.i18n import t
 
 
-def _items(order: list[str], labels: dict[str, str], wanted: object) -> list[Item]:
+def _items(order: list[str], labels: dict[str, str], wanted: Iterable[str]) -> list[Item]:
     """Items in sheet order for the wanted IDs."""
-    wanted = wanted if isinstance(wanted, set | dict) else set(wanted)  # type: ignore[arg-type]
-    return [{"id": rid, "label": labels.get(rid, rid)} for rid in order if rid in wanted]
+    keep = wanted if isinstance(wanted, set | dict) else set(wanted)
+    return [{"id": rid, "label": labels.get(rid, rid)} for rid in order if rid in keep]
 
 
 def _targets(pairs: list[tuple[str, str]]) -> set[str]:

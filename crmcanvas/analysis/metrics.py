@@ -39,21 +39,20 @@ def stake_coverage(canvas: Canvas) -> pd.DataFrame:
     """
     f = facts_of(canvas)
     priority = dict(zip(f.ids["besoins"], f.column("besoins", "priorite"), strict=True))
-    rows = {rid: {"id": rid, "label": f.labels["enjeux"].get(rid, rid), **dict.fromkeys(PRIORITY_COLUMNS, 0), "besoins": 0, "score": 0}
-            for rid in f.ids["enjeux"]}
+    counts: dict[str, dict[str, int]] = {rid: {**dict.fromkeys(PRIORITY_COLUMNS, 0), "besoins": 0, "score": 0} for rid in f.ids["enjeux"]}
     for need, stake in f.pairs("besoins", "enjeu", "enjeux", active_only=True):
-        row = rows.get(stake)
+        row = counts.get(stake)
         if row is None:
             continue
         p = priority.get(need, "")
         row[p if p in ("must", "should", "could") else "sans_priorite"] += 1
         row["besoins"] += 1
         row["score"] += weight(p)
-    total = sum(r["score"] for r in rows.values())
-    for row in rows.values():
-        row["part_pct"] = pct(row["score"], total) or 0.0
+    total = sum(r["score"] for r in counts.values())
+    rows = [{"id": rid, "label": f.labels["enjeux"].get(rid, rid), **c, "part_pct": pct(c["score"], total) or 0.0}
+            for rid, c in counts.items()]
     columns = ["id", "label", *PRIORITY_COLUMNS, "besoins", "score", "part_pct"]
-    return pd.DataFrame(list(rows.values()), columns=columns).astype({c: "int64" for c in (*PRIORITY_COLUMNS, "besoins", "score")})
+    return pd.DataFrame(rows, columns=columns).astype({c: "int64" for c in (*PRIORITY_COLUMNS, "besoins", "score")})
 
 
 def _share_without(ctx: Context, tab: str, gap: str) -> float | None:

@@ -336,9 +336,10 @@ class _Scorer:
 
     def score(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         a, b = left.tolist(), right.tolist()
-        options = dict(scorer=fuzz.ratio, score_cutoff=self.threshold, dtype=np.float32, workers=1)
-        plain = process.cpdist([self.strings[i] for i in a], [self.strings[j] for j in b], **options)
-        reordered = process.cpdist([self.sorted_words[i] for i in a], [self.sorted_words[j] for j in b], **options)
+        plain = process.cpdist([self.strings[i] for i in a], [self.strings[j] for j in b], scorer=fuzz.ratio,
+                               score_cutoff=self.threshold, dtype=np.float32, workers=1)
+        reordered = process.cpdist([self.sorted_words[i] for i in a], [self.sorted_words[j] for j in b], scorer=fuzz.ratio,
+                                   score_cutoff=self.threshold, dtype=np.float32, workers=1)
         return np.maximum(plain, reordered)
 
 
@@ -392,8 +393,8 @@ def find_near_duplicates(ids: Sequence[str], texts: Sequence[str], threshold: fl
         for left, _, scores in links:
             np.minimum.at(low, root[left], scores.astype(np.float64))
     grouped: dict[int, list[int]] = {}
-    for text, rows in enumerate(same.values()):
-        grouped.setdefault(int(root[text]), []).extend(rows)
+    for index, rows in enumerate(same.values()):
+        grouped.setdefault(int(root[index]), []).extend(rows)
     groups = [DuplicateGroup(tuple(ids[i] for i in sorted(rows)), round(float(low[r]), 1))
               for r, rows in grouped.items() if len(rows) > 1]
     first = {rid: i for i, rid in enumerate(ids)}

@@ -154,20 +154,21 @@ def link_canvas(canvas: Canvas, settings: Settings) -> None:
             if col.key not in headers and not story_roles:
                 continue
             cells = frame[col.key].tolist()
-            stories = frame["besoin"].tolist() if story_roles else None
+            relation = col.relation or col.key  # every reference column names its relation in the schema
+            stories: list[str] | None = frame["besoin"].tolist() if story_roles else None
             header = headers.get(col.key, col.label_in(lang))
             for i, cell in enumerate(cells):
                 refs = split_refs(cell)
                 column_label = header
                 from_story = not refs and stories is not None
-                if from_story:
+                if stories is not None and from_story:
                     parsed = _role_from_story(stories[i])
                     refs = [parsed] if parsed else []
                     column_label = t("findings.role_from_story", lang, header=headers.get("besoin", TABS["besoins"].column("besoin").label_in(lang)))
                 for ref in refs:
                     hit = resolver.resolve(ref, col.targets)
                     if hit is not None:
-                        edges.append((tab_key, ids[i], col.relation, hit[0], hit[1]))
+                        edges.append((tab_key, ids[i], relation, hit[0], hit[1]))
                         continue
                     hint, replacement = resolver.suggest(ref, col.targets)
                     target_label = t("common.or", lang).join(TABS[x].label_in(lang).lower() for x in col.targets)
@@ -175,7 +176,7 @@ def link_canvas(canvas: Canvas, settings: Settings) -> None:
                     if hint is None:
                         hint = msg("findings.unresolved_reference_hint", ref=ref, target=target_label)
                     rendered = hint.render(lang)
-                    dangling.append((tab_key, ids[i], col.relation, col.targets[0], ref, rendered, rows[i], column_label))
+                    dangling.append((tab_key, ids[i], relation, col.targets[0], ref, rendered, rows[i], column_label))
                     findings.append(finding(
                         "unresolved_reference",
                         msg("findings.unresolved_reference", ref=ref, column=column_label, row=rows[i], target=target_label),

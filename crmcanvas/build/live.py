@@ -178,7 +178,7 @@ class CanvasFeed:
             overdue = self._reading_since is not None and self._clock() - self._reading_since >= self.deadline
             canvas = self._canvas
             stale = canvas is not None and (self._error is not None or overdue)
-            if stale and canvas.stale_since is None:
+            if canvas is not None and stale and canvas.stale_since is None:
                 canvas = dataclasses.replace(canvas, stale_since=self._stamp(self._synced_wall))
             return FeedState(
                 source=self.source_description(),

@@ -115,7 +115,8 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, lang: str = DEFAULT_LANG, **kwargs: Any):
         self.lang = lang
         kwargs.setdefault("formatter_class", _formatter(lang))
-        super().__init__(*args, add_help=False, **kwargs)
+        kwargs["add_help"] = False  # our own -h, with the catalogue's words
+        super().__init__(*args, **kwargs)
         self._positionals.title = t("cli.positionals", lang)
         self._optionals.title = t("cli.optionals", lang)
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help_option", lang))
@@ -179,5 +180,5 @@ def _run(argv: Sequence[str], spoken: list[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``crmcanvas`` script; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    spoken = [DEFAULT_LANG]
+    spoken: list[str] = [DEFAULT_LANG]
     return guarded(lambda: _run(argv, spoken), lambda: spoken[0])

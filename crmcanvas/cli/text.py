@@ -7,6 +7,7 @@ labels come from the analysis registry.
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from crmcanvas.analysis import registry
 from crmcanvas.core.canvas import Canvas
@@ -15,7 +16,7 @@ from crmcanvas.core.text import shorten
 from crmcanvas.i18n import DEFAULT_LANG, t
 
 
-def _w(key: str, lang: str, **params: object) -> str:
+def _w(key: str, lang: str, **params: Any) -> str:
     return t(f"cli.text.{key}", lang, **params)
 
 

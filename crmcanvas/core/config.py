@@ -272,11 +272,11 @@ def _merge(layers: list[tuple[_Where, Mapping[str, Any]]]) -> tuple[Settings, di
         for err in exc.errors():
             key = ".".join(str(p) for p in err["loc"]) or "?"
             top = str(err["loc"][0]) if err["loc"] else "?"
-            where = origin[top].label() if top in origin else "?"
+            shown = origin[top].label() if top in origin else "?"
             if err["type"] == "extra_forbidden":
-                problems.append(msg("config.unknown_key", key=key, where=where, keys=", ".join(Settings.model_fields)))
+                problems.append(msg("config.unknown_key", key=key, where=shown, keys=", ".join(Settings.model_fields)))
             else:
-                problems.append(msg("config.bad_value", key=key, where=where, reason=_reason(err)))
+                problems.append(msg("config.bad_value", key=key, where=shown, reason=_reason(err)))
         lang = merged.get("language")
         raise ConfigError(msg("config.invalid", problems=""), problems=problems, suggestion=msg("config.fix_hint"),
                           lang=lang if lang in LANGUAGES else None) from None

@@ -70,7 +70,7 @@ def demo_grids() -> dict[str, Grid]:
 def _column_widths(grid: Grid) -> list[tuple[float, bool]]:
     """(width, wrap) per column, from the longest line written in it."""
     ncols = max(len(row) for row in grid)
-    result = []
+    result: list[tuple[float, bool]] = []
     for col in range(ncols):
         longest = max(
             (len(line) for row in grid if col < len(row) for line in row[col].splitlines() or [""]),

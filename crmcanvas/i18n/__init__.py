@@ -64,7 +64,7 @@ def has(key: str) -> bool:
     return key in catalogue()
 
 
-def t(key: str, lang: str = DEFAULT_LANG, /, *, context: str | None = None, **params: object) -> str:
+def t(key: str, lang: str = DEFAULT_LANG, /, *, context: str | None = None, **params: Any) -> str:
     """The message ``key`` in ``lang`` with its ``{placeholders}`` filled.
 
     Parameters that are themselves :class:`Text` are rendered in the same

@@ -119,7 +119,10 @@ class RowNotFound(SourceError):
 class ReadableSource(Protocol):
     """Every source: the whole canvas in one read, with a version token."""
 
-    description: str
+    @property
+    def description(self) -> str:
+        """Where the canvas comes from, for people (never a credential)."""
+        ...
 
     def read(self, wanted: Mapping[str, str]) -> RawCanvas:
         """Read the wanted tabs (canonical key -> title) in one go; see :func:`crmcanvas.core.shape.match_titles`."""

@@ -163,7 +163,7 @@ class _Routed:
         return super().request(method, route(url, self.endpoint), *args, **kwargs)  # type: ignore[misc]
 
 
-class RoutedSession(_Routed, requests.Session):
+class RoutedSession(_Routed, requests.Session):  # type: ignore[misc]  # _Routed narrows request()'s signature on purpose
     """Anonymous session (no credentials: the stand-in in ``auth="open"`` mode)."""
 
     def __init__(self, endpoint: str | None, timeout: float):
@@ -179,7 +179,7 @@ class TokenSession(RoutedSession):
     deadline-aware retry handles like any other transient failure.
     """
 
-    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         response = super().request(method, url, *args, **kwargs)
         if response.status_code == 429 or response.status_code >= 500:
             raise requests.HTTPError(f"token endpoint answered {response.status_code}", response=response)
@@ -194,7 +194,7 @@ class RoutedAuthorizedSession(_Routed, AuthorizedSession):
         super().__init__(credentials, refresh_timeout=timeout, auth_request=Request(token_session))
         self.endpoint, self.timeout = endpoint, timeout
 
-    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         # Fetch a missing or expired token first, so the call's own timeout is computed from the
         # time left *after* it (google-auth would fetch it inside, under a timeout computed before).
         if not self.credentials.valid:

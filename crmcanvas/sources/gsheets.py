@@ -83,7 +83,7 @@ class DeadlineHTTPClient(HTTPClient):
 
     request_timeout: float = 20.0
 
-    @property  # type: ignore[override]
+    @property
     def timeout(self) -> Any:
         return http_timeout(None, self.request_timeout)
 

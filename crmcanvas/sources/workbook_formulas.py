@@ -16,6 +16,7 @@ types it (:func:`cached_value`), so that it sees the grid the read side sees.
 
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
 import re
@@ -101,7 +102,7 @@ def restore_cached_values(saved: bytes, caches: Cache) -> bytes:
                 blob = zin.read(info)
                 cache = by_part.get(info.filename)
                 if cache:
-                    blob = _OPENPYXL_FORMULA_CELL.sub(lambda m, c=cache: _with_cached(m, c), blob)
+                    blob = _OPENPYXL_FORMULA_CELL.sub(functools.partial(_with_cached, cache=cache), blob)
                 zout.writestr(info, blob)
     return out.getvalue()
 

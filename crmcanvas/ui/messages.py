@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from crmcanvas.i18n import DEFAULT_LANG
 from crmcanvas.i18n import t as _t
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **kwargs: object) -> str:
+def t(key: str, lang: str = DEFAULT_LANG, **kwargs: Any) -> str:
     """A screen message (``ui.<key>``) in ``lang``."""
     return _t(f"ui.{key}", lang, **kwargs)
 

@@ -66,7 +66,7 @@ def error_text(error: Exception | None, lang: str = "fr") -> tuple[str, str | No
 def stale_text(state: FeedState, now: datetime, lang: str = "fr") -> str:
     """The frozen-wall warning: its age counts from the last good read, not from the failure."""
     message, _ = error_text(state.error, lang)
-    return t("banner.stale", lang, age=age_text(_since(state.stale_since, now), lang), error=message.rstrip(".\\") + ".")
+    return t("banner.stale", lang, age=age_text(_since(state.stale_since, now) if state.stale_since else 0, lang), error=message.rstrip(".\\") + ".")
 
 
 def feed_banner(state: FeedState, lang: str = "fr", now: datetime | None = None) -> None:
@@ -186,7 +186,7 @@ HEADLINE = ("enjeux_couverts_pct", "besoins_traces_pct", "besoins_qualifies_pct"
 
 
 def _pct(value: object, lang: str) -> str:
-    if value is None:
+    if not isinstance(value, int | float):
         return "—"
     return t("percent", lang, value=f"{float(value):.0f}")
 
