@@ -98,7 +98,11 @@ def first_load_notice(state: FeedState, lang: str, now: datetime) -> None:
 
 
 def config_error(exc: Exception, lang: str = "fr") -> None:
-    _error_with_hint("config_error", exc, lang)
+    """A wrong setting: its message already says « Configuration invalide » or names the file; no second title."""
+    message, suggestion = error_text(exc, lang)
+    st.error(message)
+    if suggestion:
+        st.info(suggestion, icon=":material/lightbulb:")
 
 
 def source_error(exc: SourceError, lang: str = "fr") -> None:
