@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -47,3 +48,37 @@ def test_findings_follow_the_language_setting():
     en_msg = next(f for f in en.findings if f.code == "invalid_value").message
     assert fr_msg.startswith("Valeur « Urgentissime » inattendue")
     assert en_msg.startswith("Unexpected value “Urgentissime”")
+
+
+# Families whose keys the code builds from a variable (f"schema.columns.{tab}.{column}", a registry entry's
+# f"analysis.gaps.{code}.title", the CLI's _w(f"col.{name}")…): every member of a family is reachable by data.
+DYNAMIC_FAMILIES = tuple(f + "." for f in (
+    "schema.columns", "schema.values", "schema.tabs", "analysis.gaps", "analysis.metrics", "analysis.quotes",
+    "analysis.documents", "analysis.matrices", "analysis.sankey", "analysis.drilldown", "cli.text", "changes.noun",
+    "ui.drill", "ui.pages", "ui.headline", "config.reason", "config.origin", "config.named_by", "charts.priority",
+    "common.severity",
+))
+
+
+def test_every_catalogue_message_is_used_somewhere():
+    """A message nothing shows is dead weight a translator still has to keep up: remove it with its code."""
+    import pathlib
+
+    from crmcanvas.i18n import CONTEXTS
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    code = "\n".join(p.read_text(encoding="utf-8") for pattern in ("crmcanvas/**/*.py", "pages/*.py", "app.py")
+                     for p in root.glob(pattern))
+    unused = []
+    for key in catalogue():
+        parts = key.split(".")
+        if parts[-1] in CONTEXTS:  # a context variant lives as long as its message
+            parts = parts[:-1]
+        base = ".".join(parts)
+        if (base + ".").startswith(DYNAMIC_FAMILIES):
+            continue
+        # Written whole, or without its area (helpers add it: ui.messages.t("x") reads "ui.x").
+        spellings = (base, ".".join(parts[1:]))
+        if not any(re.search(rf"""["'{{]{re.escape(s)}["'}}]""", code) for s in spellings):
+            unused.append(key)
+    assert not unused, unused
