@@ -29,6 +29,7 @@ CODES: dict[str, Severity] = {
     "header_inferred": "info",
     "header_too_deep": "error",
     "cell_too_long": "warning",
+    "example_row": "info",
 }
 
 

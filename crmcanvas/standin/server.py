@@ -261,7 +261,7 @@ class _Handler(BaseHTTPRequestHandler):
         render = one("valueRenderOption", "FORMATTED_VALUE") or "FORMATTED_VALUE"
         include = one("includeValuesInResponse").lower() == "true"
         if kind == "metadata":
-            return store.metadata(sid)
+            return store.metadata(sid, query)
         if kind == "batchUpdate" and method == "POST":
             return store.batch_update(sid, body)
         if kind == "values.batchGet" and method == "GET":
