@@ -61,13 +61,15 @@ def column_width(col: Column, lang: str) -> float:
     """A readable width (in characters) for a column: its header, or its longest drop-down value, or a text."""
     if col.key in _WIDE:
         return _WIDE[col.key]
+    if col.key == TABS[col.tab].name_column:  # what the row is called: « Fidéliser les donateurs »
+        return 30.0
     width = len(col.label_in(lang)) + 4
     rule = list_rule(col, lang)
     if rule is not None:
         width = max(width, max(len(v) for v in rule.values) + 5)
     if col.kind == "ref":
         width = max(width, 16)
-    return float(max(10, min(width, 40)))
+    return float(max(12, min(width, 40)))
 
 
 def guide_rows(lang: str, titles: dict[str, str]) -> list[list[str]]:

@@ -216,13 +216,13 @@ def find_tabs(state: SheetState, settings: Settings) -> tuple[dict[str, str], di
     return found, missing
 
 
-def describe_rule(rule: Rule, lang: str) -> str:
-    """A validation in a few words, for the note that says it was kept."""
+def describe_rule(rule: Rule) -> Text:
+    """A validation in a few words, for the note that says it was kept (rendered in the reader's language)."""
     if isinstance(rule, ListRule):
-        return t("setup.rule.list", lang, values=", ".join(rule.values))
+        return msg("setup.rule.list", values=", ".join(rule.values))
     if isinstance(rule, RangeRule):
-        return t("setup.rule.range", lang, title=rule.title)
-    return rule.text
+        return msg("setup.rule.range", title=rule.title)
+    return msg("setup.rule.other", kind=rule.kind)
 
 
 def plan_setup(state: SheetState, settings: Settings | None = None, *, lang: str | None = None,
@@ -239,7 +239,7 @@ def plan_setup(state: SheetState, settings: Settings | None = None, *, lang: str
         if key in missing:
             title = new_title(key, settings, lang)
             while title.casefold() in taken:  # a tab of that name exists but was paired with another part
-                title += " (canevas)" if lang == "fr" else " (canvas)"
+                title = t("setup.new_tab_suffix", lang, title=title)
             taken.add(title.casefold())
             plan.steps.append(AddTab(key, title, headers))
             plan.layout[key] = Layout(title, 0, {c.key: i for i, c in enumerate(tab.columns)}, new=True)
@@ -306,7 +306,7 @@ def _plan_rules(plan: Plan, state: SheetState, lang: str) -> None:
                 continue
             if present is not None:
                 plan.notes.append(msg("setup.note.kept_rule", title=layout.title, column=header,
-                                      existing=describe_rule(present, lang)))
+                                      existing=describe_rule(present)))
                 continue
             plan.steps.append(SetRule(key, layout.title, index, first, header, rule))
 

@@ -45,9 +45,9 @@ class RangeRule:
 
 @dataclass(frozen=True)
 class OtherRule:
-    """A validation someone else set (a number range, a checkbox, another list): never replaced."""
+    """A validation someone else set (a number range, a checkbox, a custom formula): never replaced."""
 
-    text: str
+    kind: str  # the rule's type as the sheet names it ("CUSTOM_FORMULA", "decimal"…)
 
 
 Rule = ListRule | RangeRule | OtherRule

@@ -24,7 +24,9 @@ Google does not confirm it (timeout, lost connection, 5xx), the read-back says
 whether it landed. A tab or header added by someone between our read and the
 batch makes Google refuse the batch (nothing written) or, for a header typed
 in the very cell we write in those few hundred milliseconds, last writer wins;
-``crmcanvas init`` run again only adds what is still missing.
+IDs given to a tab that had none are written by row number, so a row inserted
+in that same instant would shift them (the loader then reports the rows left
+without an ID). ``crmcanvas init`` run again only adds what is still missing.
 """
 
 from __future__ import annotations
@@ -93,7 +95,7 @@ def google_rule(rule: Mapping[str, Any]) -> Rule:
             parsed = None
         if parsed is not None and parsed.title and parsed.cells and parsed.cells.c1 and parsed.cells.r1:
             return RangeRule(parsed.title, parsed.cells.c1 - 1, parsed.cells.r1 - 1, strict=strict)
-    return OtherRule(t("setup.rule.other", kind=kind or "?"))
+    return OtherRule(kind or "?")
 
 
 def parse_state(meta: Mapping[str, Any]) -> GoogleState:
@@ -226,6 +228,7 @@ def init_google(source: GoogleSheetSource, settings: Settings | None = None, *, 
         if dry_run or plan.empty:
             return SetupResult(plan, applied=False)
         unconfirmed = _apply(source, {"requests": batch_requests(plan, google, lang)})
+        source._tabs = None  # the source's cached tab list is out of date: its next read fetches it again
         try:
             after = _inspect(source, msg("setup.step.read_back"), stage="read")
         except SourceError as exc:
@@ -256,7 +259,7 @@ def _apply(source: GoogleSheetSource, body: dict[str, Any]) -> bool:
 
 
 def _inspect(source: GoogleSheetSource, what: Text, *, stage: str) -> GoogleState:
-    params = {"includeGridData": "true", "fields": FIELDS}
+    params = {"includeGridData": "true", "fields": FIELDS, "prettyPrint": "false"}  # compact JSON: the answer holds every cell
     meta = source._call(what, lambda: source._http.fetch_sheet_metadata(source.key, params=dict(params)), stage=stage)
     return parse_state(meta)
 

@@ -23,6 +23,7 @@ What a workbook keeps of a plan:
 from __future__ import annotations
 
 import re
+from copy import copy
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ from crmcanvas.setup.plan import (
 )
 from crmcanvas.setup.rules import ListRule, OtherRule, RangeRule, Rule
 from crmcanvas.sources.a1 import A1Error, parse_range, quoted
-from crmcanvas.sources.workbook_write import Scan, put, write_workbook
+from crmcanvas.sources.workbook_write import BookChange, Scan, put, write_workbook
 
 EXCEL_ROWS = 1_048_576
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -101,7 +102,7 @@ def rule_of(dv: Any) -> Rule:
         target = _range_of(formula)
         if target is not None:
             return RangeRule(*target, strict=strict)
-    return OtherRule(t("setup.rule.other", kind=dv.type or "?"))
+    return OtherRule(dv.type or "?")
 
 
 def _range_of(formula: str) -> tuple[str, int, int] | None:
@@ -169,7 +170,7 @@ def apply_plan(wb: Any, plan: Plan, lang: str) -> None:
             for offset, header in enumerate(step.headers):
                 put(ws, step.row + 1, step.start + offset + 1, header)
                 if left is not None and left.has_style:  # looks like its neighbours
-                    ws.cell(row=step.row + 1, column=step.start + offset + 1)._style = left._style
+                    ws.cell(row=step.row + 1, column=step.start + offset + 1)._style = copy(left._style)
         elif isinstance(step, FillIds):
             ws = wb[step.title]
             for row, value in step.cells:
@@ -199,12 +200,12 @@ def init_workbook(path: str | Path, settings: Settings | None = None, *, lang: s
     plan = write_workbook(target, change, lock_timeout=lock_timeout, dry_run=dry_run)
     if dry_run or plan.empty:
         return SetupResult(plan, applied=False)
-    remaining = write_workbook(target, change_readonly(settings, lang, protect_ids), lock_timeout=lock_timeout, dry_run=True)
+    remaining = write_workbook(target, _plan_only(settings, lang, protect_ids), lock_timeout=lock_timeout, dry_run=True)
     return SetupResult(plan, applied=True, remaining=remaining)
 
 
-def change_readonly(settings: Settings, lang: str, protect_ids: bool):  # noqa: ANN201 - a BookChange
-    """A change that only plans: what init would still do to the file as it is now."""
+def _plan_only(settings: Settings, lang: str, protect_ids: bool) -> BookChange[Plan]:
+    """A change that only plans: what init would still do to the file as it is now (the read-back)."""
 
     def plan_only(wb: Any, scan: Scan) -> tuple[Plan, bool]:
         return plan_setup(read_state(wb, scan), settings, lang=lang, protect_ids=protect_ids), False

@@ -86,6 +86,7 @@ class StructureRequests:
         """One ``GridData`` for the whole tab: a cell per value or rule, rows up to the last that holds one."""
         rows: list[dict[str, Any]] = []
         last = 0
+        copies: dict[int, dict[str, Any]] = {}  # a rule set on a range is one object shared by its cells: copied once
         for index, row in enumerate(sheet.rows, 1):
             width = max(len(row.cells), max(row.rules, default=-1) + 1)
             cells: list[dict[str, Any]] = []
@@ -97,7 +98,10 @@ class StructureRequests:
                     formula = row.formulas.get(col)
                     cell["userEnteredValue"] = {"formulaValue": formula} if formula else {"stringValue": text}
                 if col in row.rules:
-                    cell["dataValidation"] = copy.deepcopy(row.rules[col])
+                    rule = row.rules[col]
+                    if id(rule) not in copies:
+                        copies[id(rule)] = copy.deepcopy(rule)
+                    cell["dataValidation"] = copies[id(rule)]
                 cells.append(cell)
             while cells and not cells[-1]:
                 cells.pop()
@@ -237,7 +241,7 @@ class StructureRequests:
         for row in sheet.rows[r1:r2]:
             for col in range(c1, c2):
                 if rule:
-                    row.rules[col] = copy.deepcopy(stored)
+                    row.rules[col] = stored  # shared, never changed in place: a later rule replaces it
                 else:
                     row.rules.pop(col, None)
         return {}
