@@ -417,3 +417,17 @@ def test_init_on_a_google_sheet_as_a_real_process(work):
     assert "30 change(s) applied:" in done.stdout and "“Needs”: column “ID” protected" in done.stdout
     assert "Read back: nothing is missing any more" in done.stdout and f'source = "{sheets.url()}"' in done.stdout
     assert again.returncode == 0 and "Nothing to change" in again.stdout
+
+
+def test_init_exits_1_when_the_read_back_still_misses_something(work, capsys, monkeypatch):
+    with StandIn() as sheets:
+        sheets.add_spreadsheet({"Feuille 1": []})
+        monkeypatch.setenv("CRMCANVAS_SHEETS_ENDPOINT", sheets.endpoint)
+        sheets.drop(times=1, match="batchUpdate")  # the write never arrives, and Google never says so
+        assert main(["init", sheets.url()]) == 1
+        out = capsys.readouterr().out
+        assert sheets.count("batchUpdate") == 1  # not resent behind the user's back
+        assert "Google n'a pas confirmé l'écriture" in out and "Relu : il manque encore 24 changement(s)" in out
+        assert "Relancez crmcanvas init" in out
+        assert main(["init", sheets.url()]) == 0
+        assert "Relu : plus rien ne manque" in capsys.readouterr().out

@@ -181,3 +181,36 @@ def test_a_tab_created_meanwhile_makes_google_refuse_the_whole_batch(sheets):
     sheets.on_request = None
     assert init_google(source).complete  # the person's « Personnes » is used as it is: its columns are added
     assert sheets.grid("Personnes", sid)[0][:3] == ["Prénom", "Nom", "ID"]
+
+
+def test_every_list_google_gets_is_the_schema_value_set(sheets):
+    """One source of truth on Google too: each enum column's ONE_OF_LIST is its value set's labels, in order."""
+    from crmcanvas.core.schema import ENUMS, TABS, value_label
+
+    sid, source = setup(sheets, {"Sheet1": []})
+    init_google(source, Settings(sheets_endpoint=sheets.endpoint, language="en"))
+    checked = 0
+    for tab in TABS.values():
+        title = tab.label_in("en")
+        for index, col in enumerate(tab.columns, start=1):
+            rule = sheets.validation(title, 2, index, sid)
+            if col.kind == "enum":
+                checked += 1
+                assert rule["strict"] is True and rule["showCustomUi"] is True
+                assert [v["userEnteredValue"] for v in rule["condition"]["values"]] == [value_label(c, "en") for c in ENUMS[col.enum]]
+    assert checked == 8
+
+
+def test_a_sheet_shared_for_reading_only_is_said_so(sheets):
+    from tests.fixtures_sheets import service_account_info
+
+    info = service_account_info()
+    with StandIn(auth="required") as guarded:
+        sid = guarded.add_spreadsheet({"Feuille 1": []})
+        guarded.share(info["client_email"], sid)
+        source = make_source(guarded, spreadsheet_id=sid, secrets={"gcp_service_account": info})
+        guarded.fail(403, times=1, match="batchUpdate")
+        with pytest.raises(SourceError) as caught:
+            init_google(source)
+    message, hint = caught.value.render("fr", context="cli")
+    assert "peut la lire, pas l'écrire" in message and "Éditeur" in hint and info["client_email"] in hint

@@ -163,3 +163,11 @@ def test_init_waits_for_excel_to_close_the_file(tmp_path):
         init_workbook(path)
     assert path.read_bytes() == before
     assert init_workbook(path, dry_run=True).plan.steps  # a dry run only reads: it still answers
+
+
+def test_a_step_openpyxl_refuses_saves_nothing(tmp_path):
+    path = build_workbook(tmp_path / "vide.xlsx", {"Feuil1": []})
+    before = path.read_bytes()
+    with pytest.raises(SourceError, match=r"n'a pas pu être préparé \(ValueError: Invalid character / found in sheet title\)"):
+        init_workbook(path, Settings(tabs={"besoins": "Besoins/atelier"}))
+    assert path.read_bytes() == before

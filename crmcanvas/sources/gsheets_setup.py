@@ -3,10 +3,12 @@
 1. **metadata** — one ``spreadsheets.get`` with grid data and a field mask
    narrowed to what a plan needs: each tab's properties (title, ``sheetId``,
    grid size, frozen rows), its protected ranges, and per cell only the text a
-   read shows (``formattedValue``) and its ``dataValidation``. Google returns
-   validations only with grid data, and ranges cannot be asked for before the
-   tab titles are known, so this reads every tab once, about as much as one
-   refresh of the dashboard. A dry run stops here: one request, no write;
+   read shows (``formattedValue``) and its ``dataValidation``, as compact JSON
+   (``prettyPrint=false``). Google returns validations only with grid data,
+   and ranges cannot be asked for before the tab titles are known, so this
+   reads every tab once: the values of one dashboard refresh, plus each
+   validated cell's rule (which compresses very well: ``bench_init.py``). A
+   dry run, or a sheet that lacks nothing, stops here: one request, no write;
 2. **one** ``batchUpdate`` built from the plan (:func:`batch_requests`):
    ``addSheet`` (with a ``sheetId`` chosen by us, so later requests of the same
    batch can name the new tab), ``appendDimension`` when a tab is too narrow
@@ -66,6 +68,7 @@ NEW_TAB_ROWS = 1000  # Google's default size for a new tab
 NEW_TAB_COLUMNS = 26
 _UNCERTAIN = {"google.write_uncertain"}
 _RUN_AGAIN = {"google.refused", "google.write_unreachable", "google.server_error"}
+_READ_ONLY = {"google.not_shared", "google.not_public"}
 
 
 @dataclass
@@ -222,7 +225,9 @@ def init_google(source: GoogleSheetSource, settings: Settings | None = None, *, 
     """Read (1), plan, and unless ``dry_run`` or nothing is missing: one batchUpdate (2) and a read-back (3)."""
     settings = settings or source.settings
     lang = lang or settings.language
-    with source._bounded(source.write_deadline), write_lock(source.key):  # the setup half of the source
+    # The source's own deadline, retries and error wording (this module is its setup half, as SheetWriter
+    # is its write half), and its per-spreadsheet lock: a dashboard's write in this process waits for us.
+    with source._bounded(source.write_deadline), write_lock(source.key):
         google = _inspect(source, msg("setup.step.inspect"), stage="prepare")
         plan = plan_setup(google.state, settings, lang=lang, protect_ids=protect_ids)
         if dry_run or plan.empty:
@@ -254,6 +259,8 @@ def _apply(source: GoogleSheetSource, body: dict[str, Any]) -> bool:
             return True
         if key in _RUN_AGAIN:
             raise SourceError(exc.text, suggestion=msg("setup.run_again"), retryable=exc.retryable) from None
+        if key in _READ_ONLY:  # the read just worked: the sheet is shared, but not for writing
+            raise SourceError(msg("setup.read_only"), suggestion=exc.hint or msg("setup.run_again")) from None
         raise
     return False
 

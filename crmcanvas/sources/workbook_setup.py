@@ -33,7 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from crmcanvas.core.config import Settings
 from crmcanvas.core.schema import TABS
-from crmcanvas.i18n import t
+from crmcanvas.i18n import msg, t
 from crmcanvas.setup import SetupResult
 from crmcanvas.setup.guide import WRAPPED, column_width
 from crmcanvas.setup.plan import (
@@ -50,6 +50,7 @@ from crmcanvas.setup.plan import (
 )
 from crmcanvas.setup.rules import ListRule, OtherRule, RangeRule, Rule
 from crmcanvas.sources.a1 import A1Error, parse_range, quoted
+from crmcanvas.sources.base import SourceError
 from crmcanvas.sources.workbook_write import BookChange, Scan, put, write_workbook
 
 EXCEL_ROWS = 1_048_576
@@ -194,7 +195,12 @@ def init_workbook(path: str | Path, settings: Settings | None = None, *, lang: s
     def change(wb: Any, scan: Scan) -> tuple[Plan, bool]:
         plan = plan_setup(read_state(wb, scan), settings, lang=lang, protect_ids=protect_ids)
         if not dry_run and not plan.empty:
-            apply_plan(wb, plan, lang)
+            try:
+                apply_plan(wb, plan, lang)
+            except Exception as exc:  # noqa: BLE001 - openpyxl refusing a title or a value: nothing is saved
+                detail = f"{type(exc).__name__}: {exc}"[:200]
+                raise SourceError(msg("setup.workbook_failed", name=target.name, detail=detail),
+                                  suggestion=msg("setup.run_again")) from None
         return plan, not dry_run and not plan.empty
 
     plan = write_workbook(target, change, lock_timeout=lock_timeout, dry_run=dry_run)
