@@ -347,7 +347,7 @@ def test_demo_refuses_a_name_that_is_not_utf8(work):
 
 def test_usage_errors_exit_2_without_traceback(capsys):
     assert main([]) == 2
-    assert "indiquez une commande : check, demo." in capsys.readouterr().err
+    assert "indiquez une commande : check, demo, template, init." in capsys.readouterr().err
     assert main(["check", "--format", "xml"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("usage : crmcanvas check") and "crmcanvas : commande invalide" in err
@@ -360,3 +360,74 @@ def test_every_option_has_a_help_text():
         for action in p._actions:
             if action.dest != "command":  # the group of commands: each command has its own help
                 assert action.help, (p.prog, action.dest)
+
+
+# ---------------------------------------------------------------------- template and init
+
+
+def test_template_writes_a_blank_canvas_and_never_replaces_a_file(work, capsys):
+    assert main(["template", "--out", "atelier.xlsx"]) == 0
+    out = capsys.readouterr().out
+    assert "Canevas vierge écrit dans atelier.xlsx" in out and "Mode d'emploi" in out
+    assert openpyxl.load_workbook(work / "atelier.xlsx", read_only=True).sheetnames[:2] == ["Mode d'emploi", "Enjeux"]
+    assert main(["check", "atelier.xlsx"]) == 0
+    assert "example_row" in capsys.readouterr().out
+
+    before = (work / "atelier.xlsx").read_bytes()
+    assert main(["template", "--out", "atelier.xlsx", "--lang", "en"]) == 2
+    assert "crmcanvas template --out atelier.xlsx --force" in capsys.readouterr().err
+    assert (work / "atelier.xlsx").read_bytes() == before
+    assert main(["template", "--out", "atelier.xlsx", "--lang", "en", "--force"]) == 0
+    assert openpyxl.load_workbook(work / "atelier.xlsx", read_only=True).sheetnames[:2] == ["How to use", "Stakes"]
+
+
+def test_init_on_a_workbook_then_again(work, capsys):
+    from tests.fixtures_setup import TWO_MISSING
+    from tests.fixtures_workbook import build_workbook
+
+    build_workbook(work / "canevas.xlsx", TWO_MISSING)
+    assert main(["init", "canevas.xlsx", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Simulation : " in out and "onglet « Personnes » ajouté" in out and "Rien n'a été écrit (--dry-run)" in out
+    assert openpyxl.load_workbook(work / "canevas.xlsx", read_only=True).sheetnames == list(TWO_MISSING)
+
+    assert main(["init", "canevas.xlsx"]) == 0
+    out = capsys.readouterr().out
+    assert "changement(s) appliqué(s) :" in out and "Relu : plus rien ne manque, le canevas est prêt." in out
+    assert 'source = "canevas.xlsx" dans config/canvas.toml' in out
+    assert main(["init", "canevas.xlsx"]) == 0
+    assert "Rien à changer" in capsys.readouterr().out
+
+
+def test_init_refuses_the_demo(capsys):
+    assert main(["init"]) == 2
+    err = capsys.readouterr().err
+    assert "canevas de démonstration" in err and "crmcanvas init URL" in err
+
+
+def test_init_on_a_google_sheet_as_a_real_process(work):
+    with StandIn() as sheets:
+        sheets.add_spreadsheet({"Feuille 1": []})
+        env = {"CRMCANVAS_SHEETS_ENDPOINT": sheets.endpoint, "CRMCANVAS_LANGUAGE": "en"}
+        done = run_cli("init", sheets.url(), "--protect-ids", cwd=work, env=env)
+        kinds = [r.kind for r in sheets.requests()]
+        again = run_cli("init", sheets.url(), cwd=work, env=env)
+    assert done.returncode == 0, done.stderr
+    assert kinds == ["metadata", "batchUpdate", "metadata"]
+    assert "30 change(s) applied:" in done.stdout and "“Needs”: column “ID” protected" in done.stdout
+    assert "Read back: nothing is missing any more" in done.stdout and f'source = "{sheets.url()}"' in done.stdout
+    assert again.returncode == 0 and "Nothing to change" in again.stdout
+
+
+def test_init_exits_1_when_the_read_back_still_misses_something(work, capsys, monkeypatch):
+    with StandIn() as sheets:
+        sheets.add_spreadsheet({"Feuille 1": []})
+        monkeypatch.setenv("CRMCANVAS_SHEETS_ENDPOINT", sheets.endpoint)
+        sheets.drop(times=1, match="batchUpdate")  # the write never arrives, and Google never says so
+        assert main(["init", sheets.url()]) == 1
+        out = capsys.readouterr().out
+        assert sheets.count("batchUpdate") == 1  # not resent behind the user's back
+        assert "Google n'a pas confirmé l'écriture" in out and "Relu : il manque encore 24 changement(s)" in out
+        assert "Relancez crmcanvas init" in out
+        assert main(["init", sheets.url()]) == 0
+        assert "Relu : plus rien ne manque" in capsys.readouterr().out

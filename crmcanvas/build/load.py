@@ -11,6 +11,7 @@ still loads.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -26,13 +27,35 @@ from crmcanvas.i18n import LANGUAGES, Text, msg, t
 
 Grid = list[list[str]]
 
-_ENUM_INDEX: dict[str, dict[str, str]] = {
-    name: {fold(spelling): code for code, spellings in values.items() for spelling in (code, *spellings)}
-    for name, values in ENUMS.items()
-}
 
 
-def _matcher(tab: Tab, settings: Settings) -> HeaderMatcher:
+def _enum_index(values: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """Folded spelling -> code: the code, its spellings, then its labels in every language.
+
+    The labels are what a template's drop-down lists offer (« Must (indispensable) »,
+    "Must (essential)"), so a value picked from a list always loads; a spelling
+    already given to a code keeps it.
+    """
+    index = {fold(spelling): code for code, spellings in values.items() for spelling in (code, *spellings)}
+    for code in values:
+        for lang in LANGUAGES:
+            index.setdefault(fold(value_label(code, lang)), code)
+    return index
+
+
+_ENUM_INDEX: dict[str, dict[str, str]] = {name: _enum_index(values) for name, values in ENUMS.items()}
+
+# An example row a template ships: an ID whose number is zero (E0, E000, B000), or a name starting « Exemple : ».
+_EXAMPLE_ID = re.compile(r"^[a-z]{1,4}0$")
+_EXAMPLE_TEXT = re.compile(r"^(?:exemple|example)\s*:", re.IGNORECASE)
+
+
+def is_example_row(row_id: str, name: str) -> bool:
+    """Whether a row is a template's example (see :data:`_EXAMPLE_ID`), to be deleted once real rows exist."""
+    return bool(_EXAMPLE_ID.match(id_key(row_id) or "") or _EXAMPLE_TEXT.match(clean(name)))
+
+
+def header_matcher(tab: Tab, settings: Settings) -> HeaderMatcher:
     """How this tab's headers are read: the config's extra spellings first, then the schema's."""
     spellings = [(col, spelling) for col, extra in settings.headers.get(tab.key, {}).items() for spelling in extra]
     for col in tab.columns:
@@ -89,7 +112,7 @@ class _TabLoader:
     def load(self, grid: Grid) -> pd.DataFrame:
         tab = self.tab
         lang = self.settings.language
-        matcher = _matcher(tab, self.settings)
+        matcher = header_matcher(tab, self.settings)
         h = header_row(grid, matcher.hits)
         if h is None:
             self.add("missing_column", msg("findings.empty_tab", title=self.title),
@@ -151,6 +174,7 @@ class _TabLoader:
                 self.extra.remove(header)
         provisional = self._assign_ids(records, rows)
         self._normalise_values(records, rows)
+        self._report_examples(records, rows)
         frame = pd.DataFrame(records, dtype="str")  # one construction: far cheaper than per column
         frame[ROW] = pd.Series(rows, dtype="int64")
         frame[PROVISIONAL] = pd.Series(provisional, dtype="bool")
@@ -230,6 +254,14 @@ class _TabLoader:
             provisional.append(made_up)
         records["id"] = out_ids
         return provisional
+
+    def _report_examples(self, records: dict[str, list], rows: list[int]) -> None:
+        """One info per example row left from a template: the facilitator deletes it once real rows exist."""
+        names = records[self.tab.name_column]
+        for row_id, name, row in zip(records["id"], names, rows, strict=True):
+            if is_example_row(row_id, name):
+                self.add("example_row", msg("findings.example_row", row=row, title=self.title, id=row_id), row=row,
+                         value=row_id, suggestion=msg("findings.example_row_hint"))
 
     def _normalise_values(self, records: dict[str, list], rows: list[int]) -> None:
         for col in self.tab.columns:

@@ -1,11 +1,15 @@
 """``crmcanvas`` command line: thin commands over the library.
 
+``template`` writes a blank canvas workbook; ``init`` gives an existing sheet
+what it lacks (see :mod:`crmcanvas.setup`).
+
 Every command resolves settings, secrets and source with
 :func:`crmcanvas.core.config.resolve`, the function the dashboard uses, so
 ``crmcanvas check`` in the dashboard's folder reads the dashboard's sheet. It
 speaks the configured ``language``; its words come from ``crmcanvas/i18n/cli.toml``.
-Exit codes are listed in :mod:`crmcanvas.cli.terminal` (0, 1 errors found, 2
-cannot run, 130 Ctrl-C, 141 output closed).
+Exit codes are listed in :mod:`crmcanvas.cli.terminal` (0, 1 errors found or,
+for ``init``, changes still missing after the write, 2 cannot run, 130 Ctrl-C,
+141 output closed).
 """
 
 from __future__ import annotations
@@ -27,7 +31,10 @@ from crmcanvas.i18n import DEFAULT_LANG, LANGUAGES, t
 if TYPE_CHECKING:
     from crmcanvas.core.canvas import Canvas
 
-COMMANDS = ("check", "demo")
+COMMANDS = ("check", "demo", "template", "init")
+
+
+_EXISTS_HINT = {"demo": "cli.demo.exists_hint", "template": "cli.template.exists_hint"}  # the command that would overwrite
 
 
 def check_payload(canvas: Canvas, settings: Settings) -> dict:
@@ -76,14 +83,24 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
     return EXIT_FINDINGS if canvas.has_errors else EXIT_OK
 
 
-def cmd_demo(args: argparse.Namespace, lang: str) -> int:
+def _output_refused(args: argparse.Namespace, lang: str, command: str) -> int | None:
+    """Why ``--out`` cannot be written (not UTF-8, not .xlsx, exists without --force), as an exit code; else None."""
     if not is_printable(args.out):
         return fail(lang, t("cli.name_not_utf8", lang, path=printable(args.out)), t("cli.name_not_utf8_hint", lang))
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
         return fail(lang, t("cli.demo.not_xlsx", lang, path=out))
     if (out.exists() or out.is_symlink()) and not args.force:
-        return fail(lang, t("cli.demo.exists", lang, path=out), t("cli.demo.exists_hint", lang, path=shlex.quote(str(out))))
+        return fail(lang, t("cli.demo.exists", lang, path=out),
+                    t(_EXISTS_HINT[command], lang, path=shlex.quote(str(out))))
+    return None
+
+
+def cmd_demo(args: argparse.Namespace, lang: str) -> int:
+    refused = _output_refused(args, lang, "demo")
+    if refused is not None:
+        return refused
+    out = Path(args.out)
     from crmcanvas.demo import write_demo_workbook
 
     try:
@@ -92,6 +109,72 @@ def cmd_demo(args: argparse.Namespace, lang: str) -> int:
         return fail(lang, t("cli.demo.write_failed", lang, path=out, reason=exc.strerror or exc))
     emit(t("cli.demo.written", lang, path=out))
     return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace, lang: str) -> int:
+    try:
+        settings = resolve(args.config).settings
+    except ConfigError as exc:
+        return _config_failure(exc, lang)
+    lang = settings.language
+    refused = _output_refused(args, lang, "template")
+    if refused is not None:
+        return refused
+    out = Path(args.out)
+    from crmcanvas.setup.template import write_template
+
+    try:
+        write_template(out, settings, args.lang or lang)
+    except OSError as exc:
+        return fail(lang, t("cli.demo.write_failed", lang, path=out, reason=exc.strerror or exc))
+    emit(t("cli.template.written", lang, path=out))
+    emit(t("cli.template.next", lang, path=shlex.quote(str(out))))
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace, lang: str) -> int:
+    from crmcanvas.cli.setup_text import format_init_text
+    from crmcanvas.sources import SourceError, SpecError, open_source
+
+    try:
+        resolved = resolve(args.config, source=args.source)
+    except ConfigError as exc:
+        return _config_failure(exc, lang)
+    settings = resolved.settings
+    lang = settings.language
+    if resolved.is_demo:
+        return fail(lang, t("cli.init.demo_refused", lang), t("cli.init.demo_refused_hint", lang))
+    protect = bool(args.protect_ids or settings.protect_ids)
+    try:
+        source = open_source(resolved)
+        result = _init(source, settings, dry_run=args.dry_run, protect_ids=protect)
+    except SourceError as exc:
+        message, hint = exc.render(lang, context="cli")
+        details = [] if isinstance(exc, SpecError) else [
+            t("cli.source_line", lang, spec=printable(resolved.spec), origin=resolved.origin_text())]
+        return fail(lang, message, hint, *details)
+    if result is None:
+        return fail(lang, t("cli.init.not_writable", lang, source=source.description))
+    emit(format_init_text(result, source.description, lang, dry_run=args.dry_run,
+                          new_source=resolved.spec if resolved.origin == "argument" and not resolved.is_demo else None))
+    return EXIT_OK if result.complete else EXIT_FINDINGS
+
+
+def _init(source: object, settings: Settings, *, dry_run: bool, protect_ids: bool):  # noqa: ANN202 - SetupResult | None
+    """Run init on a Google Sheet or a workbook; None for a source it cannot change."""
+    from crmcanvas.sources.gsheets import GoogleSheetSource
+    from crmcanvas.sources.workbook import WorkbookSource
+
+    if isinstance(source, GoogleSheetSource):
+        from crmcanvas.sources.gsheets_setup import init_google
+
+        return init_google(source, settings, dry_run=dry_run, protect_ids=protect_ids)
+    if isinstance(source, WorkbookSource):
+        from crmcanvas.sources.workbook_setup import init_workbook
+
+        return init_workbook(source.path, settings, dry_run=dry_run, protect_ids=protect_ids,
+                             lock_timeout=source.lock_timeout)
+    return None
 
 
 # ---------------------------------------------------------------------- parser in the reader's language
@@ -140,6 +223,19 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     demo.add_argument("--out", required=True, metavar="FILE", help=t("cli.demo.out", lang))
     demo.add_argument("--force", action="store_true", help=t("cli.demo.force", lang))
     demo.set_defaults(func=cmd_demo)
+
+    template = sub.add_parser("template", help=t("cli.template.help", lang), description=t("cli.template.help", lang),
+                              lang=lang)
+    template.add_argument("--out", required=True, metavar="FILE", help=t("cli.demo.out", lang))
+    template.add_argument("--lang", choices=LANGUAGES, help=t("cli.template.lang", lang))
+    template.add_argument("--force", action="store_true", help=t("cli.demo.force", lang))
+    template.set_defaults(func=cmd_template)
+
+    init = sub.add_parser("init", help=t("cli.init.help", lang), description=t("cli.init.description", lang), lang=lang)
+    init.add_argument("source", nargs="?", metavar="SOURCE", help=t("cli.init.source", lang))
+    init.add_argument("--dry-run", action="store_true", help=t("cli.init.dry_run", lang))
+    init.add_argument("--protect-ids", action="store_true", help=t("cli.init.protect_ids", lang))
+    init.set_defaults(func=cmd_init)
     return parser
 
 

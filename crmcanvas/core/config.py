@@ -98,6 +98,7 @@ class Settings(BaseModel):
     fuzzy_cutoff: float = Field(80.0, ge=50, le=100)
     departments: list[str] = Field(default_factory=lambda: list(DEFAULT_DEPARTMENTS))
     language: Literal["fr", "en"] = "fr"
+    protect_ids: bool = Field(False, description="crmcanvas init: warning-only protection of ID columns (Google Sheets)")
 
     @field_validator("tabs")
     @classmethod

@@ -31,6 +31,7 @@ CODES: dict[str, Severity] = {
     "cell_too_long": "warning",
     "near_duplicate_capped": "info",
     "self_exchange": "warning",
+    "example_row": "info",
 }
 
 

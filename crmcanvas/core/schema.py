@@ -25,6 +25,7 @@ class Column:
     enum: str | None = None  # value set name for enums
     need: Literal["required", "recommended", "optional"] = "optional"
     tab: str = ""  # set by the Tab that holds it
+    one_per_cell: bool = False  # for refs: a cell names one row (a need has one role), not a list ("E1, E3")
 
     def label_in(self, lang: str = DEFAULT_LANG) -> str:
         """The header crmcanvas shows and writes for this column, in ``lang``."""
@@ -80,7 +81,7 @@ ENJEUX = Tab(
         Column("valeur_actuelle", ("valeur actuelle", "valeur de depart", "current value", "baseline")),
         Column("valeur_cible", ("valeur cible", "cible chiffree", "target value", "target")),
         Column("echeance", ("echeance", "horizon", "delai", "date cible", "deadline", "due", "timeframe")),
-        Column("porteur", ("porteur", "responsable", "sponsor", "owner", "pilote"), "ref", ("personnes",), "porteur"),
+        Column("porteur", ("porteur", "responsable", "sponsor", "owner", "pilote"), "ref", ("personnes",), "porteur", one_per_cell=True),
         Column("priorite", ("priorite", "importance", "priority"), "enum", enum="importance"),
     ),
 )
@@ -90,14 +91,14 @@ BESOINS = Tab(
     (
         Column("id", ID_ALIASES, "id"),
         Column("besoin", ("besoin", "besoins", "user story", "story", "recit utilisateur", "histoire utilisateur", "description", "libelle", "intitule", "besoin exprime", "need", "requirement", "exigence"), need="required"),
-        Column("role", ("role", "roles", "acteur", "en tant que", "persona", "as a", "actor"), "ref", ("roles",), "role"),
+        Column("role", ("role", "roles", "acteur", "en tant que", "persona", "as a", "actor"), "ref", ("roles",), "role", one_per_cell=True),
         Column("enjeux", ("enjeux", "enjeu", "enjeux lies", "enjeu lie", "enjeux concernes", "enjeux strategiques", "stakes", "stake", "related stakes"), "ref", ("enjeux",), "enjeu", need="recommended"),
         Column("donnees", ("donnees", "donnee", "objets", "objet", "objets metier", "data", "data objects", "data object", "entites"), "ref", ("donnees",), "donnee", need="recommended"),
         Column("applications", ("applications", "application", "outils", "outil", "apps", "app", "systems", "system", "ressources digitales"), "ref", ("applications",), "application"),
         Column("priorite", ("priorite", "moscow", "priorite moscow", "priority"), "enum", enum="moscow", need="recommended"),
         Column("statut", ("statut", "etat", "status", "state", "avancement"), "enum", enum="statut_besoin"),
         Column("lot", ("lot", "lot de livraison", "release", "sprint", "phase", "iteration", "version", "jalon")),
-        Column("exprime_par", ("exprime par", "auteur", "demandeur", "demande par", "source", "porte par", "expressed by", "author", "requested by", "requester"), "ref", ("personnes",), "exprime_par"),
+        Column("exprime_par", ("exprime par", "auteur", "demandeur", "demande par", "source", "porte par", "expressed by", "author", "requested by", "requester"), "ref", ("personnes",), "exprime_par", one_per_cell=True),
         Column("type", ("type", "nature", "type de besoin", "type de solution", "kind"), "enum", enum="type_besoin"),
     ),
 )
@@ -109,8 +110,8 @@ DONNEES = Tab(
         Column("objet", ("objet", "objets", "objet metier", "donnee", "donnees", "nom", "terme", "concept", "entite", "object", "data object", "entity", "name", "term"), need="required"),
         Column("definition", ("definition", "description", "signification", "meaning"), need="recommended"),
         Column("attributs", ("attributs", "attribut", "champs", "champ", "proprietes", "attributes", "fields"), "list", need="recommended"),
-        Column("proprietaire", ("proprietaire", "responsable", "garant", "data owner", "owner"), "ref", ("roles", "personnes"), "proprietaire"),
-        Column("application_maitre", ("application maitre", "systeme maitre", "application source", "source de verite", "master application", "master system", "system of record", "master"), "ref", ("applications",), "application_maitre"),
+        Column("proprietaire", ("proprietaire", "responsable", "garant", "data owner", "owner"), "ref", ("roles", "personnes"), "proprietaire", one_per_cell=True),
+        Column("application_maitre", ("application maitre", "systeme maitre", "application source", "source de verite", "master application", "master system", "system of record", "master"), "ref", ("applications",), "application_maitre", one_per_cell=True),
         Column("reprise", ("reprise", "reprise des donnees", "migration", "historique", "data migration")),
     ),
 )
@@ -122,7 +123,7 @@ APPLICATIONS = Tab(
         Column("application", ("application", "applications", "nom", "outil", "logiciel", "ressource", "name", "tool", "software"), need="required"),
         Column("categorie", ("categorie", "famille", "domaine", "category")),
         Column("statut", ("statut", "devenir", "avenir", "decision", "status", "fate"), "enum", enum="statut_application"),
-        Column("proprietaire", ("proprietaire", "responsable", "owner"), "ref", ("personnes", "roles"), "proprietaire"),
+        Column("proprietaire", ("proprietaire", "responsable", "owner"), "ref", ("personnes", "roles"), "proprietaire", one_per_cell=True),
         Column("donnees", ("donnees", "donnee", "objets", "data", "data objects"), "ref", ("donnees",), "donnee"),
         Column("echanges", ("echanges", "interfaces", "flux", "integrations", "interfaces avec", "connexions", "applications connectees", "exchanges", "integrates with"), "ref", ("applications",), "echange"),
         Column("interne_externe", ("interne externe", "interne ou externe", "hebergement", "internal external", "scope"), "enum", enum="interne_externe"),

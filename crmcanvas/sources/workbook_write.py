@@ -59,6 +59,7 @@ __all__ = [
     "text_to_write",
     "writable",
     "write_sheet",
+    "write_workbook",
 ]
 
 T = TypeVar("T")
@@ -259,10 +260,15 @@ def _remove_stale_temps(path: Path) -> None:
 def write_sheet(path: Path, title: str, change: Change[T], *, lock_timeout: float) -> T:
     """Lock, re-read, apply ``change`` to the sheet, save atomically if it changed something."""
     path = path.resolve()
+    return _locked(path, lambda: _write_locked(path, title, change), lock_timeout=lock_timeout)
+
+
+def _locked(path: Path, run: Callable[[], T], *, lock_timeout: float) -> T:
+    """Run ``run`` holding the workbook's lock; lock and file-system failures become SourceErrors."""
     name = path.name
     try:
         with filelock.FileLock(f"{path}.lock", timeout=lock_timeout):
-            return _write_locked(path, title, change)
+            return run()
     except filelock.Timeout:
         raise SourceError(msg("workbook.busy", name=name), suggestion=msg("workbook.busy_hint"), retryable=True) from None
     except SourceError:
@@ -279,9 +285,10 @@ def _detail(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"[:200]
 
 
-def _write_locked(path: Path, title: str, change: Change[T]) -> T:
+def _open_for_write(path: Path, *, check_editor: bool = True) -> tuple[Any, dict[str, dict[str, tuple[str | None, str]]]]:
+    """The workbook as it is on disk now (writable openpyxl object) and its formulas' cached values."""
     name = path.name
-    owner = _owner_file(path)
+    owner = _owner_file(path) if check_editor else None
     if owner:
         editor, marker = owner
         raise SourceError(
@@ -289,15 +296,39 @@ def _write_locked(path: Path, title: str, change: Change[T]) -> T:
             suggestion=msg("workbook.open_in_editor_hint", editor=editor, marker=marker.name),
             retryable=True,
         )
-    _remove_stale_temps(path)
+    if check_editor:
+        _remove_stale_temps(path)
     snap = read_snapshot(path)
     keep_vba = path.suffix.lower() in (".xlsm", ".xltm")
     wb = open_workbook(snap.data, name, read_only=False, keep_vba=keep_vba)
-    sheet = _resolve_title([ws.title for ws in wb.worksheets], title, name)
     try:
         caches = formula_caches(snap.data)
     except Exception:  # noqa: BLE001 - an exotic package layout: formula cells then read as empty
         caches = {}
+    return wb, caches
+
+
+def _save(path: Path, wb: Any, caches: dict[str, dict[str, tuple[str | None, str]]]) -> None:
+    name = path.name
+    try:
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        saved = buffer.getvalue()
+    except Exception as exc:  # noqa: BLE001
+        raise SourceError(
+            msg("workbook.save_failed", name=name, detail=_detail(exc)), suggestion=msg("workbook.save_failed_hint")
+        ) from None
+    try:
+        saved = restore_cached_values(saved, caches)
+    except Exception:  # noqa: BLE001, S110 - best effort: a missing cached value is not worth failing a write
+        pass
+    _write_atomically(path, saved)
+
+
+def _write_locked(path: Path, title: str, change: Change[T]) -> T:
+    name = path.name
+    wb, caches = _open_for_write(path)
+    sheet = _resolve_title([ws.title for ws in wb.worksheets], title, name)
     try:
         grid, last_used = _scan(wb[sheet], caches.get(sheet, {}))
         result, changed = change(wb[sheet], grid, last_used, sheet)
@@ -309,17 +340,34 @@ def _write_locked(path: Path, title: str, change: Change[T]) -> T:
             suggestion=msg("workbook.sheet_change_failed_hint"),
         ) from None
     if changed:
-        try:
-            buffer = io.BytesIO()
-            wb.save(buffer)
-            saved = buffer.getvalue()
-        except Exception as exc:  # noqa: BLE001
-            raise SourceError(
-                msg("workbook.save_failed", name=name, detail=_detail(exc)), suggestion=msg("workbook.save_failed_hint")
-            ) from None
-        try:
-            saved = restore_cached_values(saved, caches)
-        except Exception:  # noqa: BLE001, S110 - best effort: a missing cached value is not worth failing a write
-            pass
-        _write_atomically(path, saved)
+        _save(path, wb, caches)
     return result
+
+
+# --------------------------------------------------------------------------- a change to the whole workbook
+
+Scan = Callable[[str], tuple[Grid, int]]  # sheet title -> (grid as a read shows it, last used row)
+BookChange = Callable[[Any, Scan], tuple[T, bool]]  # (workbook, scan) -> (result, changed?)
+
+
+def write_workbook(path: Path, change: BookChange[T], *, lock_timeout: float, dry_run: bool = False) -> T:
+    """:func:`write_sheet` for a change that spans the workbook (``crmcanvas init`` adds tabs): the same lock,
+    re-read and atomic save. The change reads any sheet through ``scan``; it must raise SourceError for
+    anything it cannot do. ``dry_run``: the change runs on a fresh read, nothing is locked or saved."""
+    path = path.resolve()
+    if dry_run:
+        wb, caches = _open_for_write(path, check_editor=False)
+        return change(wb, _scanner(wb, caches))[0]
+
+    def locked() -> T:
+        wb, caches = _open_for_write(path)
+        result, changed = change(wb, _scanner(wb, caches))
+        if changed:
+            _save(path, wb, caches)
+        return result
+
+    return _locked(path, locked, lock_timeout=lock_timeout)
+
+
+def _scanner(wb: Any, caches: dict[str, dict[str, tuple[str | None, str]]]) -> Scan:
+    return lambda title: _scan(wb[title], caches.get(title, {}))

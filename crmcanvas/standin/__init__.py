@@ -4,8 +4,11 @@ It answers the calls crmcanvas (through the real gspread client) makes, with
 the response shapes recorded from Google: ``GET spreadsheets/{id}``,
 ``values/{range}`` (GET, PUT, ``:append``, ``:clear``), ``values:batchGet``,
 ``values:batchUpdate``, the ``…ByDataFilter`` pair, and ``:batchUpdate`` with
-``addSheet``, ``deleteSheet``, ``updateSheetProperties``, row insert/delete and
-row developer metadata. Run it with ``python -m crmcanvas.standin``.
+``addSheet``, ``deleteSheet``, ``updateSheetProperties`` (frozen rows included),
+row insert/delete, row developer metadata, and what ``crmcanvas init`` sends:
+``updateCells``, ``setDataValidation``, ``addProtectedRange``,
+``appendDimension`` (:mod:`crmcanvas.standin.structure`; ``spreadsheets.get``
+returns grid data with the validations). Run it with ``python -m crmcanvas.standin``.
 
     with StandIn() as standin:
         key = standin.add_spreadsheet({"besoins": [["ID", "Besoin"], ["B1", "…"]]})

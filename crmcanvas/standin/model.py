@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crmcanvas.sources.a1 import A1Error, Cells, column_index, column_letters, format_range, parse_cells, parse_range
+from crmcanvas.standin.structure import StructureRequests
 
 Grid = list[list[str]]
 
@@ -75,6 +76,7 @@ class Row:
     cells: list[str] = field(default_factory=list)
     formulas: dict[int, str] = field(default_factory=dict)  # 0-based column -> formula text
     meta: list[dict[str, Any]] = field(default_factory=list)  # developer metadata on this row
+    rules: dict[int, dict[str, Any]] = field(default_factory=dict)  # 0-based column -> data validation rule
 
 
 @dataclass
@@ -83,6 +85,8 @@ class Sheet:
     title: str
     rows: list[Row]
     column_count: int
+    frozen_rows: int = 0
+    protected: list[dict[str, Any]] = field(default_factory=list)  # protectedRanges, as Google returns them
 
     @property
     def row_count(self) -> int:
@@ -123,8 +127,12 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-class Store:
-    """Spreadsheets by ID, and every operation the server and the tests perform on them."""
+class Store(StructureRequests):
+    """Spreadsheets by ID, and every operation the server and the tests perform on them.
+
+    The ``batchUpdate`` requests that shape a sheet (cells with formats, drop-downs, frozen rows, protected
+    ranges) and the grid data ``spreadsheets.get`` returns live in :mod:`crmcanvas.standin.structure`.
+    """
 
     def __init__(self, seed: int = 0):
         self.lock = threading.RLock()
@@ -288,25 +296,37 @@ class Store:
             answer["values"] = values
         return answer
 
-    def metadata(self, spreadsheet_id: str) -> dict[str, Any]:
+    def metadata(self, spreadsheet_id: str, params: Mapping[str, Sequence[str]] | None = None) -> dict[str, Any]:
+        """``spreadsheets.get``: properties of every tab; grid data too when ``includeGridData=true`` or a field mask
+        names ``data`` (see :meth:`StructureRequests.grid_data`)."""
         with self.lock:
             ss = self.spreadsheet(spreadsheet_id)
-            return {
+            answer: dict[str, Any] = {
                 "spreadsheetId": ss.spreadsheet_id,
                 "properties": {
                     "title": ss.title, "locale": ss.locale, "autoRecalc": "ON_CHANGE", "timeZone": ss.time_zone,
                     "defaultFormat": copy.deepcopy(DEFAULT_FORMAT),
                 },
-                "sheets": [{"properties": self._properties(s, i)} for i, s in enumerate(ss.sheets)],
+                "sheets": [self._sheet_json(s, i) for i, s in enumerate(ss.sheets)],
                 "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{ss.spreadsheet_id}/edit",
             }
+            if self.wants_grid_data(params or {}):
+                for sheet_json, sheet in zip(answer["sheets"], ss.sheets, strict=True):
+                    sheet_json["data"] = [self.grid_data(sheet)]
+            return answer
+
+    def _sheet_json(self, sheet: Sheet, index: int) -> dict[str, Any]:
+        out: dict[str, Any] = {"properties": self._properties(sheet, index)}
+        if sheet.protected:
+            out["protectedRanges"] = copy.deepcopy(sheet.protected)
+        return out
 
     @staticmethod
     def _properties(sheet: Sheet, index: int) -> dict[str, Any]:
-        return {
-            "sheetId": sheet.sheet_id, "title": sheet.title, "index": index, "sheetType": "GRID",
-            "gridProperties": {"rowCount": sheet.row_count, "columnCount": sheet.column_count},
-        }
+        grid: dict[str, Any] = {"rowCount": sheet.row_count, "columnCount": sheet.column_count}
+        if sheet.frozen_rows:  # Google leaves zero values out
+            grid["frozenRowCount"] = sheet.frozen_rows
+        return {"sheetId": sheet.sheet_id, "title": sheet.title, "index": index, "sheetType": "GRID", "gridProperties": grid}
 
     def values_get(self, spreadsheet_id: str, text: str, major: str = "ROWS", render: str = "FORMATTED_VALUE") -> dict[str, Any]:
         with self.lock:
@@ -626,11 +646,16 @@ class Store:
 
     @staticmethod
     def _snapshot(ss: Spreadsheet, body: Mapping[str, Any]) -> tuple[Any, ...]:
-        """What structural requests can change (cheap: no cell copies unless columns may be cut)."""
-        cuts = any("columnCount" in str(r.get("updateSheetProperties", {}).get("fields", "")) for r in body.get("requests") or [])
+        """What structural requests can change (cheap: cells and rules are copied only when a request may change them)."""
+        requests = body.get("requests") or []
+        cuts = any("columnCount" in str(r.get("updateSheetProperties", {}).get("fields", "")) for r in requests)
+        cells = cuts or any("updateCells" in r for r in requests)
+        rules = cells or any("setDataValidation" in r for r in requests)
         return (list(ss.sheets), [
-            (sheet, sheet.title, sheet.column_count, list(sheet.rows), [list(r.meta) for r in sheet.rows],
-             [list(r.cells) for r in sheet.rows] if cuts else None)
+            (sheet, sheet.title, sheet.column_count, sheet.frozen_rows, copy.deepcopy(sheet.protected), list(sheet.rows),
+             [list(r.meta) for r in sheet.rows],
+             [(list(r.cells), dict(r.formulas)) for r in sheet.rows] if cells else None,
+             [dict(r.rules) for r in sheet.rows] if rules else None)
             for sheet in ss.sheets
         ])
 
@@ -638,12 +663,15 @@ class Store:
     def _restore(ss: Spreadsheet, saved: tuple[Any, ...]) -> None:
         sheets, states = saved
         ss.sheets = sheets
-        for sheet, title, columns, rows, metas, cells in states:
+        for sheet, title, columns, frozen, protected, rows, metas, cells, rules in states:
             sheet.title, sheet.column_count, sheet.rows = title, columns, rows
+            sheet.frozen_rows, sheet.protected = frozen, protected
             for i, row in enumerate(rows):
                 row.meta = metas[i]
                 if cells is not None:
-                    row.cells = cells[i]
+                    row.cells, row.formulas = cells[i]
+                if rules is not None:
+                    row.rules = rules[i]
 
     def _req_addSheet(self, actor: str, ss: Spreadsheet, params: Mapping[str, Any]) -> dict[str, Any]:
         props = params.get("properties") or {}
@@ -652,7 +680,12 @@ class Store:
             raise bad_request(f'A sheet with the name "{title}" already exists. Please enter another name.')
         grid = props.get("gridProperties") or {}
         sheet_id = props.get("sheetId", self._fresh_sheet_id(ss))
+        if not isinstance(sheet_id, int) or sheet_id < 0:
+            raise bad_request(f"Invalid sheetId: {sheet_id!r} (a non-negative integer)")
+        if any(s.sheet_id == sheet_id for s in ss.sheets):
+            raise bad_request(f"A sheet with the id {sheet_id} already exists.")
         sheet = self._new_sheet(sheet_id, title, [], grid.get("rowCount"), grid.get("columnCount"))
+        sheet.frozen_rows = self._frozen(sheet, grid.get("frozenRowCount", 0))
         index = props.get("index", len(ss.sheets))
         ss.sheets.insert(index, sheet)
         self._log(actor, ss, title, "add_sheet")
@@ -668,7 +701,7 @@ class Store:
 
     def _req_updateSheetProperties(self, actor: str, ss: Spreadsheet, params: Mapping[str, Any]) -> dict[str, Any]:
         props = params.get("properties") or {}
-        fields = {f.strip() for f in (params.get("fields") or "").split(",") if f.strip()}
+        fields = {f.strip().replace(".", "/") for f in (params.get("fields") or "").split(",") if f.strip()}
         if not fields:
             raise bad_request("At least one field must be updated, but none were specified (fields).")
         sheet = self._sheet_by_id(ss, props.get("sheetId", 0))
@@ -689,6 +722,8 @@ class Store:
                 sheet.column_count = int(grid.get("columnCount", sheet.column_count))
                 for row in sheet.rows:
                     del row.cells[sheet.column_count:]
+            elif name == "gridProperties/frozenRowCount":
+                sheet.frozen_rows = self._frozen(sheet, grid.get("frozenRowCount", 0))
             elif name == "index":
                 ss.sheets.remove(sheet)
                 ss.sheets.insert(int(props.get("index", 0)), sheet)

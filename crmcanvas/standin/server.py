@@ -143,8 +143,15 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _send(self, status: int, payload: Any = None, raw: bytes | None = None, content_type: str = "application/json; charset=UTF-8",
-              headers: Mapping[str, str] | None = None) -> None:
-        data = raw if raw is not None else json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
+              headers: Mapping[str, str] | None = None, pretty: bool = True) -> None:
+        """Answer; JSON is indented like Google's unless the request said ``prettyPrint=false`` (a standard
+        parameter of every Google API, worth it for large answers such as grid data)."""
+        if raw is not None:
+            data = raw
+        elif pretty:
+            data = json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
+        else:
+            data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
@@ -215,7 +222,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(request, ApiError(500, "Internal error encountered.", "INTERNAL"))
             return
         request.status = 200
-        self._send(200, answer)
+        self._send(200, answer, pretty=(query.get("prettyPrint") or ["true"])[-1].lower() != "false")
 
     def _faulty(self, fault: Fault | None, request: LoggedRequest | None = None, token: bool = False) -> bool:
         """Play an injected fault; True when it answered (or dropped) the request instead of serving it."""
@@ -261,7 +268,7 @@ class _Handler(BaseHTTPRequestHandler):
         render = one("valueRenderOption", "FORMATTED_VALUE") or "FORMATTED_VALUE"
         include = one("includeValuesInResponse").lower() == "true"
         if kind == "metadata":
-            return store.metadata(sid)
+            return store.metadata(sid, query)
         if kind == "batchUpdate" and method == "POST":
             return store.batch_update(sid, body)
         if kind == "values.batchGet" and method == "GET":

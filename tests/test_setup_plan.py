@@ -1,0 +1,154 @@
+"""The plan ``crmcanvas init`` makes: additive steps only, found with the loader's own rules."""
+
+from __future__ import annotations
+
+from crmcanvas.core.config import Settings
+from crmcanvas.core.schema import ENUMS, TAB_KEYS, TABS
+from crmcanvas.setup.plan import (
+    AddColumns,
+    AddTab,
+    FillIds,
+    Freeze,
+    ProtectIds,
+    SetRule,
+    SheetState,
+    TabState,
+    plan_setup,
+)
+from crmcanvas.setup.rules import ListRule, OtherRule, RangeRule, choices, range_target
+from tests.fixtures_setup import EXTRA, TWO_MISSING, canvas_copy
+
+
+def state_of(tabs: dict[str, list[list[str]]], **kw) -> SheetState:
+    return SheetState([TabState(title, [list(r) for r in grid]) for title, grid in tabs.items()], **kw)
+
+
+def test_an_empty_sheet_gets_the_six_tabs_with_their_headers_lists_and_frozen_rows():
+    plan = plan_setup(state_of({"Feuille 1": []}))
+    added = plan.of(AddTab)
+    assert [s.key for s in added] == list(TAB_KEYS)
+    assert [s.title for s in added] == ["Enjeux", "Besoins", "Données", "Applications", "Personnes", "Rôles"]
+    assert added[1].headers[:3] == ("ID", "Besoin", "Rôle")
+    assert {s.key for s in plan.of(Freeze)} == set(TAB_KEYS)
+    assert not plan.of(AddColumns) and not plan.notes  # the blank « Feuille 1 » is not a canvas tab: left alone
+
+
+def test_english_titles_and_headers_in_english():
+    plan = plan_setup(state_of({}), Settings(language="en"))
+    assert [s.title for s in plan.of(AddTab)] == ["Stakes", "Needs", "Data", "Applications", "People", "Roles"]
+    needs = next(s for s in plan.of(SetRule) if s.key == "besoins" and s.header == "Priority")
+    assert needs.rule == ListRule(("Must (essential)", "Should (important)", "Could (nice to have)", "Won't (not now)"))
+
+
+def test_a_configured_tab_name_is_the_one_created():
+    plan = plan_setup(state_of({}), Settings(tabs={"besoins": "Backlog atelier", "donnees": "gid=42"}))
+    titles = {s.key: s.title for s in plan.of(AddTab)}
+    assert titles["besoins"] == "Backlog atelier"
+    assert titles["donnees"] == "Données"  # a gid cannot be created: the tab gets its usual name
+
+
+def test_every_enum_column_gets_its_value_set_and_single_references_the_target_ids():
+    plan = plan_setup(state_of({}))
+    rules = {(s.key, TABS[s.key].columns[s.column].key): s.rule for s in plan.of(SetRule)}
+    for key, tab in TABS.items():
+        for col in tab.columns:
+            rule = rules.get((key, col.key))
+            if col.kind == "enum":
+                assert rule == ListRule(choices(col.enum, "fr"), strict=True) and len(rule.values) == len(ENUMS[col.enum])
+            elif range_target(col):
+                target = plan.layout[range_target(col)]
+                assert rule == RangeRule(target.title, target.columns["id"], 1, strict=False), (key, col.key)
+            else:
+                assert rule is None, (key, col.key)
+    assert ("besoins", "enjeux") not in rules  # "E1, E3": a strict list would refuse what the loader reads
+    assert ("donnees", "proprietaire") not in rules  # a role or a person: no single tab to list
+
+
+def test_two_missing_tabs_and_a_renamed_column():
+    plan = plan_setup(state_of(TWO_MISSING))
+    assert [s.title for s in plan.of(AddTab)] == ["Personnes", "Rôles"]
+    added = {s.key: s for s in plan.of(AddColumns)}
+    assert "besoins" not in added  # « Objets de données » is read as Données: nothing to add to the needs
+    assert plan.layout["besoins"].columns["donnees"] == 4
+    stakes = added["enjeux"]
+    assert (stakes.row, stakes.start) == (0, 5)
+    assert stakes.headers == ("Situation actuelle", "Situation désirée", "Valeur actuelle", "Valeur cible", "Échéance")
+    role = next(s for s in plan.of(SetRule) if s.key == "besoins" and s.header == "Rôle")
+    assert role.rule == RangeRule("Rôles", 0, 1)  # the list points at the tab the same plan creates
+
+
+def test_extra_tabs_and_columns_are_left_alone_and_new_columns_go_after_every_used_cell():
+    plan = plan_setup(state_of(EXTRA))
+    assert not plan.of(AddTab)
+    assert all(s.title != "Notes d'atelier" for s in plan.steps)
+    stakes = next(s for s in plan.of(AddColumns) if s.key == "enjeux")
+    assert stakes.start == 8  # a note sits in column H of row 3 under no header: the new columns start at I
+    assert not any(isinstance(s, AddColumns) and s.key == "besoins" for s in plan.steps)  # all there, plus « Commentaire »
+
+
+def test_a_tab_with_rows_but_no_id_column_gets_one_filled():
+    tabs = canvas_copy()
+    tabs["rôles"] = [["Rôle", "Type"], ["Chargé de collecte", "Interne"], [], ["Comptable", "Interne"]]
+    plan = plan_setup(state_of(tabs))
+    fill = next(s for s in plan.of(FillIds) if s.key == "roles")
+    assert fill.column == 2 and fill.cells == ((1, "R001"), (3, "R002"))  # the blank row keeps no ID
+
+
+def test_content_without_a_header_row_is_not_touched():
+    tabs = canvas_copy()
+    tabs["rôles"] = [["Liste à compléter lundi"], ["Chargé de collecte"]]
+    plan = plan_setup(state_of(tabs))
+    assert not [s for s in plan.steps if s.key == "roles"]
+    assert "roles" not in plan.layout and not [s for s in plan.of(SetRule) if s.header == "Rôle"]  # no list of unknown IDs
+    assert any("aucune ligne d'en-têtes" in n for n in plan.note_lines("fr"))
+
+
+def test_a_validation_someone_set_is_kept_and_said():
+    state = state_of(canvas_copy())
+    needs = state.tab("besoins")
+    needs.rules[(1, 6)] = ListRule(("Haute", "Basse"), strict=True)  # Priorité, first data row
+    needs.rules[(1, 7)] = OtherRule("CUSTOM_FORMULA")
+    plan = plan_setup(state)
+    headers = {s.header for s in plan.of(SetRule) if s.key == "besoins"}
+    assert "Priorité" not in headers and "Statut" not in headers
+    notes = " ".join(plan.note_lines("fr"))
+    assert "« Priorité » a déjà une autre règle de validation (liste : Haute, Basse) : conservée" in notes
+    assert "“besoins” / “Statut” already has another validation rule (rule of type CUSTOM_FORMULA): kept." in " ".join(plan.note_lines("en"))
+
+
+def test_what_is_set_already_is_not_planned_again():
+    plan = plan_setup(state_of(canvas_copy()))
+    state = state_of(canvas_copy())
+    for step in plan.of(SetRule):
+        state.tab(step.title).rules[(step.first_row, step.column)] = step.rule
+    for step in plan.of(Freeze):
+        state.tab(step.title).frozen_rows = step.rows
+    for step in plan.of(AddColumns):
+        row = state.tab(step.title).rows[step.row]
+        row += [""] * (step.start - len(row)) + list(step.headers)
+    assert plan_setup(state).empty
+
+
+def test_frozen_rows_someone_chose_are_kept():
+    state = state_of(canvas_copy())
+    state.tab("besoins").frozen_rows = 2
+    assert "besoins" not in {s.key for s in plan_setup(state).of(Freeze)}
+
+
+def test_id_protection_only_where_it_exists_and_only_when_asked():
+    assert not plan_setup(state_of(canvas_copy(), can_protect=True)).of(ProtectIds)
+    google = plan_setup(state_of(canvas_copy(), can_protect=True), protect_ids=True)
+    assert {s.key for s in google.of(ProtectIds)} == set(TAB_KEYS)
+    state = state_of(canvas_copy(), can_protect=True)
+    state.tab("besoins").protected_columns = frozenset({0})
+    assert "besoins" not in {s.key for s in plan_setup(state, protect_ids=True).of(ProtectIds)}
+    workbook = plan_setup(state_of(canvas_copy()), protect_ids=True)
+    assert not workbook.of(ProtectIds) and "n'existe que dans Google Sheets" in " ".join(workbook.note_lines("fr"))
+
+
+def test_steps_are_described_in_both_languages():
+    plan = plan_setup(state_of(TWO_MISSING), protect_ids=True)
+    for lang in ("fr", "en"):
+        assert len(plan.lines(lang)) == len(plan.steps) and all(plan.lines(lang))
+    assert plan.lines("en")[0] == "tab “Personnes” added, with its 9 columns"
+    assert plan.lines("fr")[0] == "onglet « Personnes » ajouté, avec ses 9 colonnes"
