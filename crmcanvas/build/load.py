@@ -26,8 +26,11 @@ from crmcanvas.i18n import LANGUAGES, Text, msg, t
 
 Grid = list[list[str]]
 
+# Accepted spellings of each value, the labels crmcanvas itself shows and suggests included
+# (« Must (indispensable) »): a "did you mean" followed to the letter must load.
 _ENUM_INDEX: dict[str, dict[str, str]] = {
-    name: {fold(spelling): code for code, spellings in values.items() for spelling in (code, *spellings)}
+    name: {fold(spelling): code for code, spellings in values.items()
+           for spelling in (*(value_label(code, lang) for lang in LANGUAGES), code, *spellings)}
     for name, values in ENUMS.items()
 }
 

@@ -98,6 +98,8 @@ class Settings(BaseModel):
     fuzzy_cutoff: float = Field(80.0, ge=50, le=100)
     departments: list[str] = Field(default_factory=lambda: list(DEFAULT_DEPARTMENTS))
     language: Literal["fr", "en"] = "fr"
+    write_enabled: bool = Field(False, description="Capture needs and apply fixes from the dashboard (an authorised "
+                                                   "reader is still required: see crmcanvas/ui/auth.py)")
 
     @field_validator("tabs")
     @classmethod
