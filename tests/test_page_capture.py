@@ -174,6 +174,13 @@ def test_the_passcode_is_never_shown_back(workbook):
     assert not any("framboise" in text or PASSCODE in text for text in markdown_texts(at))
 
 
+def test_locking_again_hides_the_form(workbook):
+    at = unlock(open_page(CAPTURE))
+    next(b for b in at.button if b.label == "Verrouiller la saisie").click().run()
+    assert not any(b.label == "Ajouter le besoin" for b in at.button)
+    assert at.text_input(key="crmcanvas_passcode")
+
+
 @pytest.mark.parametrize("page", [CAPTURE, QUALITY])
 def test_sponsor_view_renders_no_write_widget_even_with_writing_enabled(workbook, page):
     at = open_page(page, query={"vue": "sponsor"})
@@ -226,7 +233,7 @@ def test_apply_writes_the_suggestion_and_the_finding_is_gone_after_refresh(workb
     picker.set_value([fix.key]).run()
     next(b for b in at.button if b.label == "Appliquer (1)").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.success[0].value == "Corrections écrites : 1 ; non écrites : 0."
+    assert at.success[0].value == "Écrit dans la feuille : 1 correction(s)."
     assert sheet_values(workbook, "besoins")[13][4] == "Don; Donateur"
     assert not at.table[0].value["Valeur"].map(shown).str.contains("Donnateur").any()
     assert not any(m.key and m.key.startswith("crmcanvas_fixes_") for m in at.multiselect)  # nothing left to apply
@@ -251,3 +258,44 @@ def test_the_capture_page_speaks_english(workbook, monkeypatch):
     next(b for b in at.button if b.label == "Unlock capture").click().run()
     assert any(b.label == "Add the need" for b in at.button)
     assert at.title[0].value == "Capture a need"
+
+
+# ---------------------------------------------------------------- a Google Sheet (the stand-in)
+
+
+@pytest.fixture
+def google(monkeypatch):
+    from crmcanvas.demo import DEMO_TITLES, demo_grids
+    from crmcanvas.standin import StandIn
+
+    with StandIn() as sheets:
+        sheets.add_spreadsheet({DEMO_TITLES[k]: grid for k, grid in demo_grids().items()})
+        monkeypatch.setenv("CRMCANVAS_SOURCE", sheets.url())
+        monkeypatch.setenv("CRMCANVAS_SHEETS_ENDPOINT", sheets.endpoint)
+        monkeypatch.setenv("CRMCANVAS_WRITE_ENABLED", "true")
+        yield sheets
+
+
+def test_findings_open_the_google_sheet_at_their_tab_and_row(google):
+    gid = next(t["properties"]["sheetId"] for t in google.store.metadata(google.store.default_id)["sheets"]
+               if t["properties"]["title"] == "besoins")
+    at = open_page(QUALITY)
+    table = at.table[0].value
+    row = table[table["Valeur"].map(shown) == "Donnateur"].iloc[0]
+    key = google.store.default_id
+    assert row["Feuille"] == (
+        f'[Ouvrir](https://docs.google.com/spreadsheets/d/{key}/edit#gid={gid}&range=A14 "Ouvrir dans la feuille")')
+
+
+def test_a_workbook_source_has_no_sheet_links(workbook):
+    at = open_page(QUALITY)
+    assert "Feuille" not in at.table[0].value.columns
+
+
+def test_the_form_appends_to_the_google_sheet(google):
+    at = unlock(open_page(CAPTURE))
+    fill(at)
+    submit(at)
+    assert "B061" in at.success[0].value
+    row = google.grid("besoins")[-1]
+    assert row[:2] == ["B061", STORY] and at.dataframe[0].value.iloc[0]["ID"] == "B061"

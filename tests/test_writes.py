@@ -130,7 +130,7 @@ def test_applying_writes_the_suggestion_into_that_very_cell_and_the_finding_is_g
     assert cell(demo.path, "besoins", 14, "Données") == "Don; Donateur"
     assert not any(f.value == "Donnateur" for f in canvas_of(demo).findings)
     assert describe(outcomes[0], "fr") == "« besoins », ligne 14, colonne « Données » : « Don; Donnateur » remplacé par « Don; Donateur »."
-    assert summary(outcomes, "en") == "Fixes written: 1; not written: 0."
+    assert summary(outcomes, "en") == "Written to the sheet: 1 fix(es)."
 
 
 def test_a_stakeholder_who_changed_the_cell_after_our_read_wins(demo):
@@ -140,6 +140,7 @@ def test_a_stakeholder_who_changed_the_cell_after_our_read_wins(demo):
     assert (outcome.status, outcome.actual) == ("conflict", "Don; Donateur; Legs")
     assert cell(demo.path, "besoins", 14, "Données") == "Don; Donateur; Legs"
     assert "elle contient maintenant « Don; Donateur; Legs »" in describe(outcome, "fr")
+    assert summary([outcome], "fr") == "Corrections écrites : 0 ; non écrites : 1."
 
 
 def test_a_row_whose_id_changed_meanwhile_is_reported_gone_and_nothing_is_written(demo):

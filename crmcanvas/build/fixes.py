@@ -248,8 +248,10 @@ def describe(outcome: Outcome, lang: str, *, context: str | None = None, quote: 
 
 
 def summary(outcomes: list[Outcome], lang: str) -> str:
-    """« 2 corrections écrites, 1 non écrite » for the toast or the line above the details."""
+    """« 2 corrections écrites » / « Corrections écrites : 1 ; non écrites : 1 » above the details."""
     written = sum(o.status == "written" for o in outcomes)
+    if written == len(outcomes):
+        return t("capture.fix_summary_all", lang, written=written)
     return t("capture.fix_summary", lang, written=written, other=len(outcomes) - written)
 
 

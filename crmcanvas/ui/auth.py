@@ -219,6 +219,8 @@ def gate(cfg: Settings | None, lang: str, *, explain: bool = False, source: obje
             st.session_state.pop(_UNLOCKED, None)
             st.rerun()
         return True
+    if explain:
+        st.caption(t("capture.locked", lang))
     _passcode_form(configured_passcode(secrets), lang)
     return False
 
@@ -253,7 +255,8 @@ def _authlib_installed() -> bool:
 def _passcode_form(expected: str, lang: str) -> None:
     mine: Throttle = st.session_state.setdefault(_THROTTLE, session_throttle())
     everyone = server_throttle()
-    with st.form("crmcanvas_unlock", clear_on_submit=True, border=False):
+    narrow, _ = st.columns([2, 3])
+    with narrow.form("crmcanvas_unlock", clear_on_submit=True, border=False):
         given = st.text_input(t("capture.passcode", lang), type="password", key="crmcanvas_passcode",
                               help=t("capture.passcode_help", lang))
         submitted = st.form_submit_button(t("capture.unlock", lang), icon=":material/lock_open:")

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from crmcanvas.build.capture import NEEDS, NewNeed, append_need, choices, form_columns
+from crmcanvas.build.capture import FORM_COLUMNS, NEEDS, NewNeed, append_need, choices, form_columns
 from crmcanvas.build.fixes import Fix, apply_fixes, assign_missing_ids, describe, find_fixes, summary, tabs_missing_ids
 from crmcanvas.core.canvas import Canvas
 from crmcanvas.core.schema import ENUMS, TABS, value_label
@@ -143,9 +143,11 @@ def recent_needs(canvas: Canvas, lang: str, count: int = RECENT) -> None:
     frame = widgets.display_frame(canvas, NEEDS, lang)
     if frame.empty:
         return
-    st.subheader(t("capture.recent", lang, title=md(canvas.tab_titles.get(NEEDS, NEEDS))))
-    row = t("ui.row", lang)
-    st.dataframe(frame.sort_values(row).tail(count).iloc[::-1], hide_index=True, width="stretch")
+    st.subheader(t("capture.recent", lang, title=md(canvas.tab_titles.get(NEEDS, NEEDS))), anchor=False)
+    row, headers = t("ui.row", lang), canvas.headers.get(NEEDS, {})
+    shown = [row, *(headers[k] for k in ("id", *FORM_COLUMNS) if k in headers)]
+    st.dataframe(frame.sort_values(row).tail(count).iloc[::-1][shown], hide_index=True, width="stretch",
+                 column_config={headers.get("besoin", ""): st.column_config.TextColumn(width="large")})
 
 
 # ---------------------------------------------------------------------- links into the Google Sheet
@@ -181,10 +183,11 @@ def add_links(cells: pd.DataFrame, findings: pd.DataFrame, link: Callable[[str, 
     Links are computed from the plain table (tab titles as read, not escaped); each target is
     built from the spreadsheet key and the tab's ID only, its label comes from the catalogue.
     """
-    tab, row, text = t("ui.tab", lang), t("ui.row", lang), t("capture.open_in_sheet", lang)
+    tab, row, text = t("ui.tab", lang), t("ui.row", lang), t("capture.open_link", lang)
     urls = [link(title, int(r) if pd.notna(r) else None) for title, r in zip(findings[tab], findings[row], strict=True)]
     out = cells.copy()
-    out[text] = [f"[{text}]({url})" if url else "" for url in urls]
+    out[t("capture.sheet_column", lang)] = [f"[{text}]({url} \"{t('capture.open_in_sheet', lang)}\")" if url else ""
+                                           for url in urls]
     return out
 
 
@@ -206,8 +209,9 @@ def quality_tools(canvas: Canvas, cfg, source, lang: str, link: Callable[[str, i
     if not (fixes or missing or pending) or not auth.writes_offered(cfg, source):
         return
     with st.container(border=True):
-        st.subheader(t("capture.fixes_title", lang))
+        st.subheader(t("capture.fixes_title", lang), anchor=False)
         if not auth.gate(cfg, lang, source=source):
+            st.caption(t("capture.fixes_locked", lang))
             return
         _reports()
         if missing:
@@ -265,10 +269,11 @@ def _fixes(fixes: list[Fix], source, lang: str, link: Callable[[str, int | None]
              note: f.blocked.render(lang, context="dashboard") if f.blocked else ""} for f in fixes]
     config = {}
     if link is not None:
-        opener = t("capture.open_in_sheet", lang)
+        opener = t("capture.sheet_column", lang)
         for record, fix in zip(rows, fixes, strict=True):
             record[opener] = link(fix.title, fix.row)
-        config[opener] = st.column_config.LinkColumn(opener, display_text=opener)
+        config[opener] = st.column_config.LinkColumn(opener, display_text=t("capture.open_link", lang),
+                                                     help=t("capture.open_in_sheet", lang))
     frame = pd.DataFrame(rows)
     if not frame[note].any():
         frame = frame.drop(columns=[note])
