@@ -1,8 +1,12 @@
-"""Data quality: every finding with its row, column and a suggestion; CSV export for Excel."""
+"""Data quality: every finding with its row, column and a suggestion; CSV export for Excel.
+
+For a reader allowed to write: « Appliquer » a suggested value and « Attribuer les ID manquants »;
+when the source is a Google Sheet, each finding links to its tab and row.
+"""
 
 import streamlit as st
 
-from crmcanvas.ui import layout, state, widgets
+from crmcanvas.ui import layout, state, widgets, writes
 from crmcanvas.ui.messages import severity_labels, t
 
 MAX_ROWS = 200  # a wrapping table stays readable up to a few hundred rows; the CSV has them all
@@ -11,7 +15,10 @@ layout.page("quality")
 canvas, cfg = state.live_canvas()
 if canvas is not None:
     lang = cfg.language
+    source = state.feed().source
+    link = writes.sheet_links(source)
     widgets.severity_counts(canvas, lang)
+    writes.quality_tools(canvas, cfg, source, lang, link)
     table = widgets.findings_frame(canvas, lang)
     if table.empty:
         st.success(t("no_findings", lang))
@@ -28,5 +35,7 @@ if canvas is not None:
         if shown.empty:
             st.info(t("no_findings_shown", lang))
         else:
-            st.table(widgets.markdown_cells(shown.head(MAX_ROWS).drop(columns=[t("code", lang)]).set_index(t("severity", lang))))
+            first = shown.head(MAX_ROWS)
+            cells = widgets.markdown_cells(first.drop(columns=[t("code", lang)]).set_index(t("severity", lang)))
+            st.table(writes.add_links(cells, first, link, lang) if link is not None else cells)
         st.download_button(t("download_csv", lang), widgets.csv_bytes(shown), t("csv_filename", lang), "text/csv")

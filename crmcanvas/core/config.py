@@ -99,6 +99,8 @@ class Settings(BaseModel):
     departments: list[str] = Field(default_factory=lambda: list(DEFAULT_DEPARTMENTS))
     language: Literal["fr", "en"] = "fr"
     protect_ids: bool = Field(False, description="crmcanvas init: warning-only protection of ID columns (Google Sheets)")
+    write_enabled: bool = Field(False, description="Capture needs and apply fixes from the dashboard (an authorised "
+                                                   "reader is still required: see crmcanvas/ui/auth.py)")
 
     @field_validator("tabs")
     @classmethod
