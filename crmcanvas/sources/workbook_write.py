@@ -52,6 +52,7 @@ __all__ = [
     "TEMP_SUFFIX",
     "at",
     "column",
+    "ensure_sheet",
     "extend_tables",
     "find_row",
     "header_index",
@@ -323,3 +324,73 @@ def _write_locked(path: Path, title: str, change: Change[T]) -> T:
             pass
         _write_atomically(path, saved)
     return result
+
+
+# --------------------------------------------------------------------------- a new tab
+
+
+def ensure_sheet(path: Path, title: str, headers: list[str], *, lock_timeout: float) -> bool:
+    """The tab ``title`` exists in the workbook: created with ``headers`` in bold on its first row when it
+    did not (True); an existing tab, even spelt with other case or accents, is left alone (False).
+
+    The same guarantees as :func:`write_sheet`: the lock, the check for an editor
+    holding the file, a fresh read, an atomic save.
+    """
+    path = path.resolve()
+    name = path.name
+    try:
+        with filelock.FileLock(f"{path}.lock", timeout=lock_timeout):
+            return _ensure_sheet_locked(path, title, headers)
+    except filelock.Timeout:
+        raise SourceError(msg("workbook.busy", name=name), suggestion=msg("workbook.busy_hint"), retryable=True) from None
+    except SourceError:
+        raise
+    except OSError as exc:
+        raise SourceError(
+            msg("workbook.save_failed_os", name=name, reason=os_reason(exc)),
+            suggestion=msg("workbook.save_failed_os_hint"),
+            retryable=True,
+        ) from None
+
+
+def _ensure_sheet_locked(path: Path, title: str, headers: list[str]) -> bool:
+    from openpyxl.styles import Font
+
+    name = path.name
+    owner = _owner_file(path)
+    if owner:
+        editor, marker = owner
+        raise SourceError(
+            msg("workbook.open_in_editor", name=name, editor=editor),
+            suggestion=msg("workbook.open_in_editor_hint", editor=editor, marker=marker.name),
+            retryable=True,
+        )
+    _remove_stale_temps(path)
+    snap = read_snapshot(path)
+    wb = open_workbook(snap.data, name, read_only=False, keep_vba=path.suffix.lower() in (".xlsm", ".xltm"))
+    if any(ws.title == title or fold(ws.title) == fold(title) for ws in wb.worksheets):
+        return False
+    try:
+        caches = formula_caches(snap.data)
+    except Exception:  # noqa: BLE001 - an exotic package layout: formula cells then read as empty
+        caches = {}
+    try:
+        ws = wb.create_sheet(title)
+        for col, header in enumerate(headers, start=1):
+            put(ws, 1, col, text_to_write(header, header))
+            ws.cell(row=1, column=col).font = Font(bold=True)
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        saved = buffer.getvalue()
+    except SourceError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - e.g. a title Excel refuses
+        raise SourceError(
+            msg("workbook.save_failed", name=name, detail=_detail(exc)), suggestion=msg("workbook.save_failed_hint")
+        ) from None
+    try:
+        saved = restore_cached_values(saved, caches)
+    except Exception:  # noqa: BLE001, S110 - best effort, as for any write
+        pass
+    _write_atomically(path, saved)
+    return True
