@@ -406,3 +406,71 @@ def test_a_file_changed_after_the_snapshot_is_read_with_a_warning(tmp_path):
     assert [w.render("fr") for w in snap.warnings] == [
         "enjeux.csv a été modifié depuis le relevé (son empreinte sha256 ne correspond plus au manifeste) : il est lu tel qu'il est."]
 
+
+
+def test_a_tab_with_headers_and_no_rows_reads_back_as_empty_not_missing(tmp_path):
+    from tests.grids import clean_grids
+
+    grids = clean_grids()
+    grids["applications"] = [["ID", "Application", "Notes"]]
+    canvas = build(grids)
+    back = read_snapshot(take(canvas, tmp_path, MONDAY)).canvas
+    pd.testing.assert_frame_equal(back.frames["applications"], canvas.frames["applications"])
+    assert back.extra_columns["applications"] == ["Notes"] and back.headers["applications"]
+
+
+# ---------------------------------------------------------------------- the weekly workflow
+
+
+WORKFLOW = ROOT / ".github" / "workflows" / "weekly-snapshot.yml"
+
+
+def workflow_script(step: str) -> str:
+    """The ``run: |`` block of a step of the workflow, as the runner's bash gets it."""
+    lines = WORKFLOW.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == f"- name: {step}")
+    run = next(i for i in range(start, len(lines)) if lines[i].strip().startswith("run:"))
+    if lines[run].strip() != "run: |":
+        return lines[run].strip().removeprefix("run:").strip()
+    indent = len(lines[run + 1]) - len(lines[run + 1].lstrip())
+    block = []
+    for line in lines[run + 1:]:
+        if line.strip() and len(line) - len(line.lstrip()) < indent:
+            break
+        block.append(line[indent:])
+    return "\n".join(block)
+
+
+def test_the_weekly_workflow_the_readme_names_keeps_secrets_out_of_sight():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert ".github/workflows/weekly-snapshot.yml" in readme and WORKFLOW.is_file()
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert 'cron: "0 6 * * 1"' in text and "CRMCANVAS_TIME_ZONE: Europe/Paris" in text
+    assert "actions/upload-artifact@" in text and "secrets.STREAMLIT_SECRETS" in text
+    secrets_step = workflow_script("Écrire les secrets Streamlit (jamais commités ni affichés)")
+    assert 'printf \'%s\\n\' "$STREAMLIT_SECRETS" > .streamlit/secrets.toml' in secrets_step and "umask 077" in secrets_step
+    assert "echo \"$STREAMLIT_SECRETS" not in text and "set -x" not in text
+    assert workflow_script("Effacer les secrets") == "rm -f .streamlit/secrets.toml"
+    assert "git add --force -- snapshots/[0-9]*/" in workflow_script("Committer le relevé (dépôt privé, si SNAPSHOTS_IN_REPOSITORY vaut true)")
+
+
+@pytest.mark.parametrize(("setup", "code"), [("ok", 0), ("partial", 0), ("broken", 2)])
+def test_the_workflow_step_fails_only_when_nothing_was_written(work, setup, code):
+    """The workflow's snapshot step, run by bash as the runner does: a canvas with errors is still a snapshot
+    (the run stays green, constats.csv says what is wrong); an unreadable sheet fails the run."""
+    path = write_demo_workbook(work / "canevas.xlsx")
+    if setup == "partial":
+        wb = openpyxl.load_workbook(path)
+        del wb["rôles"]
+        wb.save(path)
+    elif setup == "broken":
+        path.write_bytes(b"not a workbook")
+    bin_dir = work / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "crmcanvas").write_text(f"#!/bin/sh\nexec {sys.executable} -m crmcanvas.cli \"$@\"\n", encoding="utf-8")
+    (bin_dir / "crmcanvas").chmod(0o755)
+    done = subprocess.run(["bash", "-e", "-c", workflow_script("Relevé de la semaine")], capture_output=True, text=True,
+                          timeout=120, cwd=work, env={**os.environ, "PYTHONPATH": str(ROOT), "PATH": f"{bin_dir}:{os.environ['PATH']}",
+                                                      "CRMCANVAS_SOURCE": str(path), "CRMCANVAS_TIME_ZONE": "Europe/Paris"})
+    assert done.returncode == code, done.stderr
+    assert bool(week_folders(work / "snapshots")) == (code == 0)
