@@ -41,7 +41,7 @@ if canvas is not None:
     st.subheader(t("snapshots.page.trend", lang))
     past = load_history(where.spec, key, where, state.feed().source)
     if past.tab_error is not None:
-        st.warning(t("snapshots.page.tab_error", lang, tab=md(cfg.history_tab), reason=md(widgets.error_text(past.tab_error, lang)[0])))
+        st.warning(t("snapshots.page.tab_error", lang, tab=md(cfg.history_tab), reason=widgets.error_text(past.tab_error, lang)[0]))
     if past.disagreements:
         moments = ", ".join(m.isoformat(timespec="minutes") for m in past.disagreements[:3])
         st.warning(t("snapshots.page.disagree", lang, tab=md(cfg.history_tab), count=len(past.disagreements), moments=moments))

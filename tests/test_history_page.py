@@ -79,3 +79,35 @@ def test_quality_csv_download_follows_the_csv_settings(monkeypatch):
     assert not data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8")), delimiter="\t"))
     assert rows[0][:3] == ["Sévérité", "Onglet", "Ligne"] and len(rows) > 1
+
+
+class HistoryRefused:
+    """The demo canvas, from a source whose ``historique`` tab cannot be read (a quota hit, a lost share)."""
+
+    description = "Google Sheet « Atelier » (1AbC)"
+
+    def read(self, wanted):
+        from crmcanvas.sources.base import SourceError
+        from crmcanvas.sources.demo import DemoSource
+
+        if "historique" in wanted:
+            raise SourceError("Quota Google atteint [voir](https://evil.example) : lecture impossible.", retryable=True)
+        return DemoSource().read(wanted)
+
+
+def test_a_history_tab_that_cannot_be_read_is_said_once_escaped_and_the_folders_still_show(past_weeks, monkeypatch, tmp_path):
+    from tests.fixtures_snapshots import take as take_snapshot
+
+    monkeypatch.setenv("CRMCANVAS_SOURCE", str(tmp_path / "atelier.xlsx"))  # not the demo: its tab is read
+    monkeypatch.setattr("crmcanvas.ui.state.open_source", lambda *args, **kwargs: HistoryRefused())
+    from crmcanvas.core.config import resolve
+    from crmcanvas.reports.snapshots import source_key
+
+    key = source_key(resolve())
+    take_snapshot(build(demo_grids()), past_weeks, now_in() - timedelta(days=7), source=key, keep=True)
+    at = run("pages/history.py")
+    (warning,) = [shown(w.value) for w in at.warning]
+    assert warning.startswith("L'onglet « historique » n'a pas pu être lu (Quota Google atteint [voir](https:")
+    assert "\\" not in warning  # escaped once: no backslash left for the reader to see
+    assert "](https://" not in at.warning[0].value  # and no live link
+    assert at.get("plotly_chart")

@@ -96,7 +96,6 @@ def cmd_demo(args: argparse.Namespace, lang: str) -> int:
     return EXIT_OK
 
 
-
 # ---------------------------------------------------------------------- snapshot and diff
 
 
