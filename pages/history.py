@@ -48,7 +48,7 @@ if canvas is not None:
     if not past.points:
         st.info(t("snapshots.page.no_history", lang, tab=md(cfg.history_tab or "historique")), icon=":material/schedule:")
     else:
-        codes = [code for code, value in snapshots.scalar_metrics(result.metrics).items()]
+        codes = list(snapshots.scalar_metrics(result.metrics))
         chosen = st.multiselect(t("snapshots.page.metrics_pick", lang), codes, default=[c for c in HEADLINE if c in codes],
                                 format_func=lambda code: history.metric_label(code, lang))
         widgets.chart(trend.trend_figure(past.points, chosen, lang))

@@ -245,3 +245,19 @@ def test_no_summary_without_a_snapshot_from_an_earlier_week(work):
     assert history.weekly_summary(where, canvas, analyze(canvas).metrics) is None
     take(canvas, work / "snapshots", now_in(Settings()) - timedelta(days=7), source="demo")
     assert history.weekly_summary(where, canvas, analyze(canvas).metrics, "fr").startswith("Rien n'a changé depuis le relevé du ")
+
+
+def test_the_trend_draws_one_line_per_metric_over_the_snapshots(work):
+    from crmcanvas.reports.trend import trend_figure
+
+    for i, moment in enumerate(weeks(3)):
+        take(growing_canvas(i), work / "snapshots", moment, source="demo")
+    points = folder_points(work / "snapshots", "demo")
+    fig = trend_figure(points, ["besoins_actifs", "besoins_exclus"], "fr")
+    assert [trace.name for trace in fig.data] == ["Besoins pris en compte (hors rejetés / won't)", "Besoins rejetés ou won't"]
+    assert list(fig.data[0].y) == [3, 4, 5]
+    assert [str(x)[:16] for x in fig.data[0].x] == ["2025-01-13T07:00", "2025-01-20T08:00", "2025-01-27T09:00"]  # Paris time
+    assert fig.data[0].hovertext[0] == "2025-W03 · 3"
+    pct = trend_figure(points, ["besoins_traces_pct"], "fr")
+    assert tuple(pct.layout.yaxis.range) == (0, 105) and pct.layout.yaxis.ticksuffix == " %"
+    assert trend_figure(points, [], "fr").layout.annotations[0].text == "Choisissez au moins un indicateur"

@@ -13,8 +13,10 @@ from crmcanvas.reports.history import HistoryPoint, metric_label, metric_text
 
 
 def trend_frame(points: Sequence[HistoryPoint], codes: Sequence[str]) -> pd.DataFrame:
-    """One row per snapshot (oldest first): its moment, its week, and the value of each metric asked for."""
-    rows = [{"taken_at": p.taken_at, "week": p.week, **{code: p.metrics.get(code) for code in codes}} for p in points]
+    """One row per snapshot (oldest first): its local time, its week, and the value of each metric asked for."""
+    # the wall-clock time of each snapshot in its own zone: Plotly cannot mix winter and summer offsets on one axis
+    rows = [{"taken_at": p.taken_at.replace(tzinfo=None), "week": p.week, **{code: p.metrics.get(code) for code in codes}}
+            for p in points]
     return pd.DataFrame(rows, columns=["taken_at", "week", *codes])
 
 
@@ -31,7 +33,9 @@ def trend_figure(points: Sequence[HistoryPoint], codes: Sequence[str], lang: str
     """The chosen metrics over the snapshots; percentages on a 0–100 axis when every line is one."""
     title = t("snapshots.page.trend_title", lang)
     frame = trend_frame(points, codes)
-    if frame.empty or not codes:
+    if not codes:
+        return empty_figure(title, t("snapshots.page.no_metric", lang), lang)
+    if frame.empty:
         return empty_figure(title, t("snapshots.page.no_points", lang), lang)
     fig = go.Figure()
     for i, code in enumerate(codes):
