@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from crmcanvas.cli import build_parser, main
+from crmcanvas.cli import COMMANDS, build_parser, main
 from crmcanvas.demo import write_demo_workbook
 from crmcanvas.standin import StandIn
 from tests.fixtures_sheets import CANVAS, key_body, service_account_info
@@ -347,7 +347,7 @@ def test_demo_refuses_a_name_that_is_not_utf8(work):
 
 def test_usage_errors_exit_2_without_traceback(capsys):
     assert main([]) == 2
-    assert "indiquez une commande : check, demo, template, init." in capsys.readouterr().err
+    assert f"indiquez une commande : {', '.join(COMMANDS)}." in capsys.readouterr().err
     assert main(["check", "--format", "xml"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("usage : crmcanvas check") and "crmcanvas : commande invalide" in err

@@ -7,9 +7,9 @@ Every command resolves settings, secrets and source with
 :func:`crmcanvas.core.config.resolve`, the function the dashboard uses, so
 ``crmcanvas check`` in the dashboard's folder reads the dashboard's sheet. It
 speaks the configured ``language``; its words come from ``crmcanvas/i18n/cli.toml``.
-Exit codes are listed in :mod:`crmcanvas.cli.terminal` (0, 1 errors found or,
-for ``init``, changes still missing after the write, 2 cannot run, 130 Ctrl-C,
-141 output closed).
+Exit codes are listed in :mod:`crmcanvas.cli.terminal` (0, 1 errors found —
+by ``check`` and ``snapshot`` — or, for ``init``, changes still missing after
+the write, 2 cannot run, 130 Ctrl-C, 141 output closed).
 """
 
 from __future__ import annotations
@@ -24,14 +24,16 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crmcanvas.cli.terminal import EXIT_FAILED, EXIT_FINDINGS, EXIT_OK, emit, fail, guarded
+from crmcanvas.cli.terminal import EXIT_FAILED, EXIT_FINDINGS, EXIT_OK, emit, fail, guarded, say_error
 from crmcanvas.core.config import ENV_PREFIX, ConfigError, Settings, config_file, is_printable, printable, resolve
 from crmcanvas.i18n import DEFAULT_LANG, LANGUAGES, t
 
 if TYPE_CHECKING:
     from crmcanvas.core.canvas import Canvas
+    from crmcanvas.core.config import Resolved
+    from crmcanvas.sources.base import SourceError
 
-COMMANDS = ("check", "demo", "template", "init")
+COMMANDS = ("check", "demo", "template", "init", "snapshot", "diff")
 
 
 _EXISTS_HINT = {"demo": "cli.demo.exists_hint", "template": "cli.template.exists_hint"}  # the command that would overwrite
@@ -177,6 +179,117 @@ def _init(source: object, settings: Settings, *, dry_run: bool, protect_ids: boo
     return None
 
 
+# ---------------------------------------------------------------------- snapshot and diff
+
+
+def _source_failure(exc: SourceError, resolved: Resolved, lang: str) -> int:
+    """A source that cannot be read: the reason, what to do, and where the source came from."""
+    from crmcanvas.sources import SpecError
+
+    message, hint = exc.render(lang, context="cli")
+    details = []
+    if not isinstance(exc, SpecError) and not resolved.is_demo:
+        details.append(t("cli.source_line", lang, spec=printable(resolved.spec), origin=resolved.origin_text()))
+    return fail(lang, message, hint, *details)
+
+
+def cmd_snapshot(args: argparse.Namespace, lang: str) -> int:
+    """Write this week's snapshot; a source that cannot be read writes nothing (2), a canvas with errors is
+    written and exits 1, as ``check`` does."""
+    from crmcanvas import analysis
+    from crmcanvas.build.pipeline import build_canvas
+    from crmcanvas.cli.text import format_snapshot_text
+    from crmcanvas.reports.history import record_in_tab
+    from crmcanvas.reports.snapshots import manifest_of, take_snapshot
+    from crmcanvas.sources import SourceError, is_writable, open_source
+
+    if args.out is not None and not is_printable(args.out):
+        return fail(lang, t("cli.name_not_utf8", lang, path=printable(args.out)), t("cli.name_not_utf8_hint", lang))
+    try:
+        resolved = resolve(args.config, source=args.source)
+    except ConfigError as exc:
+        return _config_failure(exc, lang)
+    settings = resolved.settings
+    lang = settings.language
+    out = Path(args.out if args.out is not None else settings.snapshot_dir)
+    try:
+        source = open_source(resolved)
+        canvas = build_canvas(source, settings)
+    except SourceError as exc:
+        return _source_failure(exc, resolved, lang)
+    try:
+        written, files = take_snapshot(canvas, analysis.analyze(canvas, settings), resolved, out, keep=args.keep)
+    except OSError as exc:
+        return fail(lang, t("cli.snapshot.write_failed", lang, path=printable(out), reason=exc.strerror or type(exc).__name__),
+                    t("cli.snapshot.write_failed_hint", lang))
+    manifest = manifest_of(files)
+    emit(format_snapshot_text(written.path, written.replaced, manifest, lang))
+    if settings.history_write and settings.history_tab:
+        if not is_writable(source):
+            say_error(t("cli.snapshot.history_read_only", lang, tab=settings.history_tab))
+        else:
+            try:
+                created = record_in_tab(source, settings, manifest)
+            except SourceError as exc:
+                message, hint = exc.render(lang, context="cli")
+                return fail(lang, t("cli.snapshot.history_failed", lang, tab=settings.history_tab, reason=message), hint)
+            emit(t("cli.snapshot.history_created" if created else "cli.snapshot.history_appended", lang, tab=settings.history_tab))
+    return EXIT_FINDINGS if canvas.has_errors else EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace, lang: str) -> int:
+    """What changed between two snapshots, or a snapshot and the live canvas (exit 0 whether or not anything did)."""
+    from crmcanvas.cli.text import format_diff_text
+    from crmcanvas.reports.diff import LIVE, diff, diff_payload, open_side
+    from crmcanvas.reports.snapshot_read import SnapshotError
+    from crmcanvas.sources import SourceError
+
+    try:
+        resolved = resolve(args.config)
+    except ConfigError as exc:
+        return _config_failure(exc, lang)
+    lang = resolved.settings.language
+    sides = []
+    for name in (args.before, args.after):
+        if not is_printable(name):
+            return fail(lang, t("cli.name_not_utf8", lang, path=printable(name)), t("cli.name_not_utf8_hint", lang))
+        try:
+            sides.append(open_side(name, resolved, config=args.config))
+        except ConfigError as exc:
+            return _config_failure(exc, lang)
+        except SnapshotError as exc:
+            return fail(lang, *exc.render(lang, context="cli"))
+        except SourceError as exc:  # a live side: say where its source came from
+            return _source_failure(exc, resolved if name == LIVE else resolve(args.config, source=name), lang)
+    before, after = sides
+    for side in sides:
+        for warning in side.warnings:
+            say_error(t("cli.diff.warning", lang, name=printable(side.name), warning=warning.render(lang, context="cli")))
+    changes = diff(before, after)
+    if args.format == "json":
+        emit(json.dumps(diff_payload(before, after, changes), ensure_ascii=False, indent=2, default=str))
+    else:
+        emit(format_diff_text(changes, before, after, lang))
+    return EXIT_OK
+
+
+def _add_snapshot_commands(sub: Any, lang: str) -> None:
+    snapshot = sub.add_parser("snapshot", help=t("cli.snapshot.help", lang), description=t("cli.snapshot.description", lang),
+                              lang=lang)
+    snapshot.add_argument("source", nargs="?", metavar="SOURCE", help=t("cli.check.source", lang))
+    snapshot.add_argument("--out", metavar="DIR", help=t("cli.snapshot.out", lang))
+    snapshot.add_argument("--keep", action="store_true", help=t("cli.snapshot.keep", lang))
+    snapshot.set_defaults(func=cmd_snapshot)
+
+    diff = sub.add_parser("diff", help=t("cli.diff.help", lang), description=t("cli.diff.description", lang), lang=lang)
+    diff.add_argument("before", metavar="A", help=t("cli.diff.before", lang))
+    diff.add_argument("after", metavar="B", help=t("cli.diff.after", lang))
+    diff.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.diff.format", lang))
+    diff.set_defaults(func=cmd_diff)
+
+# ---------------------------------------------------------------------- parser in the reader's language
+
+
 # ---------------------------------------------------------------------- parser in the reader's language
 
 
@@ -236,6 +349,8 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     init.add_argument("--dry-run", action="store_true", help=t("cli.init.dry_run", lang))
     init.add_argument("--protect-ids", action="store_true", help=t("cli.init.protect_ids", lang))
     init.set_defaults(func=cmd_init)
+
+    _add_snapshot_commands(sub, lang)
     return parser
 
 

@@ -99,3 +99,91 @@ def format_report_text(report: dict, lang: str = DEFAULT_LANG) -> str:
             if advice:
                 lines += textwrap.wrap(advice, 110, initial_indent="  → ", subsequent_indent="    ")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------- snapshot and diff
+
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+
+
+def _plain(text: object, width: int) -> str:
+    """Sheet text for a terminal: on one line, cut to ``width``, control characters shown as \\x1b (never run)."""
+    return shorten(str(text).translate(_CONTROLS | {ord(c): " " for c in "\t\n\r"}), width)
+
+
+def _when(moment, lang: str) -> str:
+    return moment.strftime(t("snapshots.datetime_format", lang))
+
+
+def format_snapshot_text(path, replaced: bool, manifest: dict, lang: str = DEFAULT_LANG) -> str:
+    """What ``crmcanvas snapshot`` prints: where the snapshot went, when, what it holds."""
+    from datetime import datetime
+
+    taken_at = datetime.fromisoformat(manifest["taken_at"])
+    findings = manifest.get("findings") or {}
+    lines = [
+        _w("snapshot.replaced" if replaced else "snapshot.written", lang, week=manifest.get("week", ""), path=path),
+        _w("snapshot.when", lang, source=manifest["source"]["description"], when=_when(taken_at, lang),
+           zone=manifest.get("time_zone", "")),
+        _w("rows", lang, counts=" · ".join(f"{tab} {n}" for tab, n in (manifest.get("counts") or {}).items())),
+        _w("findings", lang, errors=findings.get("error", 0), warnings=findings.get("warning", 0), infos=findings.get("info", 0)),
+        _w("snapshot.files", lang, files=", ".join(manifest.get("files") or {})),
+    ]
+    missing = [_w("snapshot.missing_tab", lang, tab=tab, title=_plain(info.get("title", tab), 40))
+               for tab, info in (manifest.get("tabs") or {}).items() if info.get("missing")]
+    if missing:
+        lines.append(_w("snapshot.missing_tabs", lang, tabs=", ".join(missing)))
+    return "\n".join(lines)
+
+
+def _side_line(side, lang: str) -> str:
+    if side.kind == "live":
+        return _w("diff.live", lang, source=_plain(side.canvas.source, 100))
+    return _w("diff.snapshot", lang, week=side.week or "", when=_when(side.taken_at, lang), path=side.location or side.name,
+              source=_plain(side.canvas.source, 80))
+
+
+def format_diff_text(changes, before, after, lang: str = DEFAULT_LANG) -> str:
+    """``crmcanvas diff`` as plain text: per tab the rows added (+), removed (−), renamed (↻) and edited (✎) with
+    each field old → new, then the metrics before → after."""
+    from crmcanvas.core.schema import TABS
+    from crmcanvas.reports.history import metric_label, metric_text
+
+    lines = [_w("diff.before", lang, side=_side_line(before, lang)), _w("diff.after", lang, side=_side_line(after, lang)), ""]
+    if changes.empty:
+        lines.append(_w("diff.none", lang))
+        return "\n".join(lines)
+    for key, tc in changes.tabs.items():
+        if tc.empty:
+            continue
+        tab = TABS[key].label_in(lang).upper()
+        if tc.missing_after:
+            lines += [_w("diff.tab_gone", lang, tab=tab, count=len(tc.removed)), ""]
+            continue
+        if tc.missing_before:
+            lines += [_w("diff.tab_new", lang, tab=tab, count=len(tc.added)), ""]
+            continue
+        old_labels, new_labels = before.canvas.labels(key), after.canvas.labels(key)
+        counts = [text for n, text in ((len(tc.added), f"+{len(tc.added)}"), (len(tc.removed), f"−{len(tc.removed)}"),
+                                       (len(tc.renamed), _w("diff.renamed_count", lang, count=len(tc.renamed))),
+                                       (len(tc.changed), _w("diff.edited_count", lang, count=len(tc.changed)))) if n]
+        lines.append(_w("diff.tab", lang, tab=tab, counts=", ".join(counts)))
+        width = max([len(x) for x in [*tc.added, *tc.removed, *(c.id for c in tc.changed)]] + [4])
+        width = min(width, 16)
+        for rid in tc.added:
+            lines.append(f"  + {_plain(rid, width):<{width}}  {_plain(new_labels.get(rid, ''), 90)}".rstrip())
+        for rid in tc.removed:
+            lines.append(f"  − {_plain(rid, width):<{width}}  {_plain(old_labels.get(rid, ''), 90)}".rstrip())
+        for old, new in tc.renamed:
+            lines.append(f"  ↻ {_plain(old, 16)} → {_plain(new, 16)}  {_plain(new_labels.get(new, ''), 80)}".rstrip())
+        for change in tc.changed:
+            lines.append(f"  ✎ {_plain(change.id, width):<{width}}  {_plain(new_labels.get(change.id, ''), 90)}".rstrip())
+            for column, (was, now) in change.fields.items():
+                lines.append("      " + _w("diff.field", lang, column=_plain(column, 30), before=_plain(was, 50) or "∅",
+                                               after=_plain(now, 50) or "∅"))
+        lines.append("")
+    if changes.metrics:
+        lines.append(_w("diff.metrics", lang))
+        for code, (was, now) in changes.metrics.items():
+            lines.append(f"  {shorten(metric_label(code, lang), 56):<56} {metric_text(code, was, lang):>10} → {metric_text(code, now, lang)}")
+    return "\n".join(lines).rstrip("\n")

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from crmcanvas.core.schema import DEFAULT_DEPARTMENTS, TAB_KEYS, TABS
 from crmcanvas.i18n import DEFAULT_LANG, LANGUAGES, Text, msg, t
@@ -101,6 +101,13 @@ class Settings(BaseModel):
     protect_ids: bool = Field(False, description="crmcanvas init: warning-only protection of ID columns (Google Sheets)")
     write_enabled: bool = Field(False, description="Capture needs and apply fixes from the dashboard (an authorised "
                                                    "reader is still required: see crmcanvas/ui/auth.py)")
+    # Weekly snapshots and CSV files (crmcanvas/reports/snapshots.py, history.py, csv_export.py)
+    csv_separator: Literal[";", ",", "tab"] = Field(";", description="Cell separator of every CSV written (French Excel: ;)")
+    csv_bom: bool = Field(True, description="UTF-8 byte-order mark at the start of every CSV (Excel then reads accents right)")
+    snapshot_dir: str = Field("snapshots", description="Folder of the weekly snapshots (relative to the working directory)")
+    history_tab: str = Field("historique", description="Tab of the source with one row per snapshot; empty: none")
+    history_write: bool = Field(False, description="crmcanvas snapshot also appends its metrics to history_tab")
+    time_zone: str | None = Field(None, description="IANA time zone of snapshot times and weeks; empty: the machine's")
 
     @field_validator("tabs")
     @classmethod
@@ -122,10 +129,41 @@ class Settings(BaseModel):
                                    known=", ".join(TABS[tab].keys)))
         return value
 
-    @field_validator("source", "sheets_endpoint")
+    @field_validator("source", "sheets_endpoint", "time_zone")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if isinstance(value, str) else value
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise _Invalid(msg("snapshots.config.bad_time_zone", value=value)) from None
+        return value
+
+    @field_validator("csv_bom", "history_write", mode="before")
+    @classmethod
+    def _yes_no(cls, value: object) -> object:
+        """true/false, and the words a French user types in an environment variable (oui/non)."""
+        if isinstance(value, str):
+            word = value.strip().lower()
+            if word in ("true", "1", "yes", "oui", "on", "vrai"):
+                return True
+            if word in ("false", "0", "no", "non", "off", "faux", ""):
+                return False
+            raise _Invalid(msg("snapshots.config.not_yes_no", value=value))
+        return value
+
+    @field_validator("snapshot_dir", "history_tab")
+    @classmethod
+    def _stripped(cls, value: str, info: ValidationInfo) -> str:
+        """Blanks around a name are a typo; a blank snapshot folder means the default one."""
+        return value.strip() or ("snapshots" if info.field_name == "snapshot_dir" else "")
 
 
 def printable(text: str | os.PathLike[str]) -> str:

@@ -147,6 +147,11 @@ class WritableSource(ReadableSource, Protocol):
         """Give rows with an empty ID the next free IDs, touching no other cell; returns (row, id)."""
         ...
 
+    def ensure_tab(self, title: str, headers: list[str]) -> bool:
+        """Make sure the tab ``title`` exists: create it with ``headers`` as its first row if it does not
+        (True), leave an existing one untouched (False). A tab whose title differs only by case or accents counts."""
+        ...
+
 
 Source = ReadableSource  # what a reader needs; ask ``isinstance(source, WritableSource)`` before writing
 

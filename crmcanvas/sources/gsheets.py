@@ -326,5 +326,10 @@ class GoogleSheetSource:
         with self._bounded(self.write_deadline):
             return self._writer.assign_missing_ids(title, id_column=id_column, id_prefix=id_prefix)
 
+    def ensure_tab(self, title: str, headers: list[str]) -> bool:
+        """Create the tab ``title`` with ``headers`` on its first row unless the spreadsheet has it."""
+        with self._bounded(self.write_deadline):
+            return self._writer.ensure_tab(title, headers, lambda refresh: self.tabs(refresh=refresh))
+
 
 __all__ = ["READ_DEADLINE", "WRITE_DEADLINE", "GoogleSheetSource", "TabInfo", "parse_spreadsheet_spec", "version_of"]

@@ -62,7 +62,7 @@ from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
 
 from crmcanvas.core.ids import next_id, next_ids
 from crmcanvas.core.shape import HEADER_SCAN_ROWS, column_index, header_row_naming, id_match_key
-from crmcanvas.core.text import clean
+from crmcanvas.core.text import clean, fold
 from crmcanvas.i18n import Text, msg
 from crmcanvas.sources.a1 import A1Error, column_letters, parse_cells, parse_range, quoted
 from crmcanvas.sources.base import (
@@ -482,5 +482,41 @@ class SheetWriter:
             written = self._write_pinned(data)
             return sorted((row, pin.removeprefix("new:")) for pin, row in written.items())
 
+    # ------------------------------------------------------------------ a new tab
+
+    def ensure_tab(self, title: str, headers: Sequence[str], tabs: Callable[[bool], Sequence[TabInfo]]) -> bool:
+        """Create the tab ``title`` (one ``addSheet``) and write ``headers`` on its first row, unless a tab of
+        that title (case and accents aside) exists. ``tabs(refresh)`` lists the spreadsheet's tabs.
+
+        ``addSheet`` is safe to send again: once a tab has the title, Google refuses
+        another (400). So after any failure the tabs are looked up again: a tab that
+        now exists with an empty first row is ours (a request that landed unanswered)
+        and gets its headers; one with headers is someone else's, left alone.
+        """
+        with self.lock:
+            def existing(refresh: bool) -> str | None:
+                return next((tab.title for tab in tabs(refresh) if tab.title == title or fold(tab.title) == fold(title)), None)
+
+            if existing(False) or existing(True):
+                return False
+            request = {"addSheet": {"properties": {"title": title, "gridProperties": {
+                "rowCount": 1000, "columnCount": max(26, len(headers))}}}}
+            try:
+                self._call(msg("snapshots.step.add_tab", title=title), lambda: self._http.batch_update(
+                    self.key, {"requests": [json.loads(json.dumps(request))]}))
+            except SourceError:
+                found = existing(True)
+                if found is None:
+                    raise
+                if found != title or any(clean(cell) for row in self.values(found)[:1] for cell in row):
+                    return False
+            else:
+                tabs(True)
+            if headers:
+                row = [list(headers)]
+                self._call(msg("google.step.write"), lambda: self._http.values_update(
+                    self.key, f"{quoted(title)}!A1:{column_letters(len(row[0]))}1", params={"valueInputOption": "RAW"},
+                    body={"majorDimension": "ROWS", "values": row}), stage="write")
+            return True
 
 __all__ = ["PIN_KEY", "SheetWriter", "TabInfo", "header_of", "matches", "row_of", "write_lock"]

@@ -98,6 +98,7 @@ from crmcanvas.sources.workbook_write import (
     TEMP_SUFFIX,
     at,
     column,
+    ensure_sheet,
     extend_tables,
     find_row,
     header_index,
@@ -257,3 +258,7 @@ class WorkbookSource:
             return assigned, bool(assigned)
 
         return write_sheet(self.path, title, assign, lock_timeout=self.lock_timeout)
+
+    def ensure_tab(self, title: str, headers: list[str]) -> bool:
+        """Create the tab ``title`` with ``headers`` on its first row unless the workbook has it (same lock and save)."""
+        return ensure_sheet(self.path, title, list(headers), lock_timeout=self.lock_timeout)

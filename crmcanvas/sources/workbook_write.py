@@ -52,6 +52,7 @@ __all__ = [
     "TEMP_SUFFIX",
     "at",
     "column",
+    "ensure_sheet",
     "extend_tables",
     "find_row",
     "header_index",
@@ -371,3 +372,24 @@ def write_workbook(path: Path, change: BookChange[T], *, lock_timeout: float, dr
 
 def _scanner(wb: Any, caches: dict[str, dict[str, tuple[str | None, str]]]) -> Scan:
     return lambda title: _scan(wb[title], caches.get(title, {}))
+
+
+# --------------------------------------------------------------------------- a new tab
+
+
+def ensure_sheet(path: Path, title: str, headers: list[str], *, lock_timeout: float) -> bool:
+    """The tab ``title`` exists in the workbook: created with ``headers`` in bold on its first row when it
+    did not (True); an existing tab, even spelt with other case or accents, is left alone (False).
+    The same guarantees as every write (:func:`write_workbook`): lock, editor check, fresh read, atomic save."""
+    from openpyxl.styles import Font
+
+    def add(wb: Any, scan: Scan) -> tuple[bool, bool]:
+        if any(ws.title == title or fold(ws.title) == fold(title) for ws in wb.worksheets):
+            return False, False
+        ws = wb.create_sheet(title)
+        for col, header in enumerate(headers, start=1):
+            put(ws, 1, col, text_to_write(header, header))
+            ws.cell(row=1, column=col).font = Font(bold=True)
+        return True, True
+
+    return write_workbook(path, add, lock_timeout=lock_timeout)

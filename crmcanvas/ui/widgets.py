@@ -180,8 +180,17 @@ def display_frame(canvas: Canvas, tab: str, lang: str = "fr") -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV for French Excel, formula injection neutralised: see :mod:`crmcanvas.reports.csv_export`."""
-    return _csv_bytes(frame)
+    """CSV in the configured format (``csv_separator``, ``csv_bom``), formula injection neutralised: see
+    :mod:`crmcanvas.reports.csv_export`."""
+    from crmcanvas.core.config import ConfigError
+    from crmcanvas.reports.csv_export import csv_format
+    from crmcanvas.ui import state
+
+    try:
+        cfg = state.settings()
+    except ConfigError:
+        cfg = None
+    return _csv_bytes(frame, csv_format(cfg))
 
 
 # ---------------------------------------------------------------- the sponsor's view
