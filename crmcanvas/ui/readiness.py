@@ -121,8 +121,9 @@ def _due(row: Row, lang: str) -> str:
     return date_text(row.due, lang) if row.due else row.due_text
 
 
-COLUMN_WIDTHS = {"chapitre": "small", "item": "medium", "sous_item": "medium", "quoi": "large", "statut": "small",
-                 "responsable": "small", "echeance": "small", "retard": "small", "commentaire": "large"}
+# Pixel widths that keep a name and a date whole at 1280 px; the long texts take what is left.
+COLUMN_WIDTHS: dict[str, int | str] = {"chapitre": 190, "item": 210, "sous_item": 220, "quoi": "large", "statut": 95,
+                                       "responsable": 140, "echeance": 95, "retard": 110, "commentaire": "large"}
 
 
 def _table(rows: list[Row], result: ChecklistProgress, lang: str, columns: tuple[str, ...]) -> None:
@@ -136,7 +137,7 @@ def _table(rows: list[Row], result: ChecklistProgress, lang: str, columns: tuple
                 "retard": (result.today - r.due).days if r.due else None, "commentaire": r.comment}
         data.append([line[c] for c in columns])
     names = [t(f"col.{c}", lang) for c in columns]
-    config = {name: (st.column_config.NumberColumn(name, width="small") if c == "retard"
+    config = {name: (st.column_config.NumberColumn(name, width=COLUMN_WIDTHS[c]) if c == "retard"
                      else st.column_config.TextColumn(name, width=COLUMN_WIDTHS[c])) for c, name in zip(columns, names, strict=True)}
     st.dataframe(pd.DataFrame(data, columns=names), hide_index=True, width="stretch", column_config=config)
 
