@@ -340,3 +340,16 @@ def test_timeline_without_dated_milestone_says_why_it_is_blank():
     canvas = canvas_with([["C01", "", "Etablir un planning prévisionnel", "Formation", "À faire", "", "", ""]])
     fig = readiness_charts.milestones_timeline(progress(canvas, TODAY), "en")
     assert fig.data == () and "No dated milestone" in fig.layout.annotations[0].text
+
+
+def test_a_row_added_to_the_checklist_reads_in_the_what_changed_line():
+    from crmcanvas.analysis.changes import canvas_changes
+
+    before = load_grids(demo_grids(), settings=Settings())
+    grids = demo_grids()
+    grids["checklist"].append(["C69", "4. Exploitation", "Former les nouveaux salariés", "", "À faire", "", "", ""])
+    after = load_grids(grids, settings=Settings())
+    changes = canvas_changes(before, after)
+    assert changes.tabs["checklist"].added == ["C69"]
+    assert changes.summary("fr") == "+1 ligne de check-list"
+    assert changes.summary("en") == "+1 checklist row"
