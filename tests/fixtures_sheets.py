@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from crmcanvas.core.config import Settings
+from crmcanvas.core.schema import REQUIRED_TAB_KEYS
 from crmcanvas.sources.gsheets import GoogleSheetSource
 from crmcanvas.standin import StandIn
 
@@ -61,7 +62,7 @@ CANVAS: dict[str, Grid] = {
     ],
 }
 
-WANTED: dict[str, str] = dict(Settings().tabs)  # canonical key -> default title ("donnees" -> "données")
+WANTED: dict[str, str] = {key: title for key, title in Settings().tabs.items() if key in REQUIRED_TAB_KEYS}  # ("donnees" -> "données")
 
 
 @pytest.fixture(name="standin")

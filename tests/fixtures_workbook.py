@@ -27,12 +27,13 @@ import openpyxl
 from openpyxl.styles import Font, PatternFill
 
 from crmcanvas.core.config import Settings
+from crmcanvas.core.schema import REQUIRED_TAB_KEYS
 
 Rows = Sequence[Sequence[Any]]
 ROOT = Path(__file__).resolve().parents[1]
 
 # The canonical tab key -> default sheet title, as the source is asked for it.
-WANTED: dict[str, str] = dict(Settings().tabs)  # canonical key -> default sheet title
+WANTED: dict[str, str] = {key: title for key, title in Settings().tabs.items() if key in REQUIRED_TAB_KEYS}  # the six required tabs
 
 BESOINS_HEADER = ["ID", "Besoin", "Rôle", "Enjeux", "Priorité", "Statut", "Commentaire interne"]
 

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from crmcanvas.core.schema import TAB_KEYS, TABS
 from crmcanvas.demo import DEMO_COUNTS, DEMO_TITLES, demo_grids, write_demo_workbook
 
-TARGETS = {"enjeux": 8, "besoins": 60, "donnees": 15, "applications": 15, "personnes": 25, "roles": 12}
+TARGETS = {"enjeux": 8, "besoins": 60, "donnees": 15, "applications": 15, "personnes": 25, "roles": 12, "checklist": 68}
 STORY = re.compile(r"^En tant qu(?:e\s+|['’]\s*)\S.*?,\s*(?:je\s|j['’])", re.IGNORECASE)
 
 
@@ -28,7 +28,7 @@ def grids() -> dict[str, list[list[str]]]:
 def test_titles_follow_the_schema_in_order():
     assert list(DEMO_TITLES) == list(TAB_KEYS)
     assert DEMO_TITLES == {key: TABS[key].title for key in TAB_KEYS}
-    assert list(DEMO_TITLES.values()) == ["enjeux", "besoins", "données", "applications", "personnes", "rôles"]
+    assert list(DEMO_TITLES.values()) == ["enjeux", "besoins", "données", "applications", "personnes", "rôles", "checklist"]
 
 
 @pytest.mark.parametrize("key", TAB_KEYS)

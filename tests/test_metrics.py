@@ -106,7 +106,7 @@ def test_report_is_the_json_ready_view_of_the_analysis() -> None:
     canvas = canvas_of(tiny_grids(), SETTINGS)
     payload = report(canvas, SETTINGS)
     assert payload == analyze(canvas, SETTINGS).report()
-    assert set(payload) == {"metrics", "gaps"}
+    assert set(payload) == {"metrics", "gaps", "health", "health_summary", "checklist"}
     again = json.loads(json.dumps(payload, ensure_ascii=False))
     assert again["gaps"]["besoins_sans_role"] == [{"id": "B3", "label": "Export des dons pour la comptabilité"}]
     assert again["metrics"]["enjeux_couverts_pct"] == 66.7

@@ -1,12 +1,13 @@
 """Cross-reference analysis of a Canvas: gaps, metrics, coverage, traceability. Pure functions, no I/O.
 
-Importing the package fills the registry: :mod:`.gaps` and :mod:`.metrics`
-declare their entries when imported, in screen order.
+Importing the package fills the registry: :mod:`.gaps`, :mod:`.metrics` and
+:mod:`.health` declare their entries when imported, in screen order.
 """
 
 from crmcanvas.analysis import gaps as _gaps  # noqa: F401  (declares the gaps)
+from crmcanvas.analysis import health as _health  # noqa: F401  (declares the health signals)
 from crmcanvas.analysis import metrics as _metrics  # noqa: F401  (declares the metrics)
 from crmcanvas.analysis.engine import Analysis, analyze, report
-from crmcanvas.analysis.registry import REGISTRY, Gap, Metric, Source
+from crmcanvas.analysis.registry import REGISTRY, Gap, Metric, Reading, Signal, Source
 
-__all__ = ["REGISTRY", "Analysis", "Gap", "Metric", "Source", "analyze", "report"]
+__all__ = ["REGISTRY", "Analysis", "Gap", "Metric", "Reading", "Signal", "Source", "analyze", "report"]

@@ -7,8 +7,9 @@ metric, the quoted sentence — live in the catalogue under
 ``analysis.<kind>.<code>.*`` and ``analysis.quotes.<quote>``, French and
 English. Adding a gap is one decorated function in :mod:`.gaps` plus its words
 in ``i18n/analysis.toml``; the engine, the dashboard, the CLI report and the
-charts all read the registry. Other kinds (health signals, checklist items,
-vendor criteria) join by subclassing :class:`Entry`.
+charts all read the registry. Health signals (:class:`Signal`, declared in
+:mod:`.health`, words in ``i18n/readiness.toml``) are the second kind; others
+(vendor criteria…) join by subclassing :class:`Entry`.
 
 The registry is filled when :mod:`crmcanvas.analysis` is imported (its
 ``__init__`` imports the modules that declare entries), in declaration order:
@@ -47,10 +48,15 @@ class Source:
     """Where an entry comes from: a domain document and the sentence of advice quoted from it."""
 
     document: str  # a key of DOCUMENTS
-    quote: str  # catalogue key analysis.quotes.<quote>: the sentence as written (fr) and translated (en)
+    quote: str  # catalogue key <area>.quotes.<quote>: the sentence as written (fr) and translated (en)
+    area: str = "analysis"  # the catalogue file holding the quote (readiness: i18n/readiness.toml)
+
+    @property
+    def key(self) -> str:
+        return f"{self.area}.quotes.{self.quote}"
 
     def text(self, lang: str = DEFAULT_LANG) -> str:
-        return t(f"analysis.quotes.{self.quote}", lang)
+        return t(self.key, lang)
 
     def title(self, lang: str = DEFAULT_LANG) -> str:
         return t(f"analysis.documents.{DOCUMENTS[self.document]}", lang)
@@ -90,13 +96,14 @@ class Entry:
     source: Source
     kind: ClassVar[str] = ""
     parts: ClassVar[tuple[str, ...]] = ()
+    area: ClassVar[str] = "analysis"  # the catalogue file of its words: <area>.<kind>.<code>.<part>
 
     def text(self, part: str, lang: str = DEFAULT_LANG) -> str:
-        return t(f"analysis.{self.kind}.{self.code}.{part}", lang)
+        return t(f"{self.area}.{self.kind}.{self.code}.{part}", lang)
 
     def keys(self) -> list[str]:
         """Every catalogue key the entry needs."""
-        return [f"analysis.{self.kind}.{self.code}.{part}" for part in self.parts] + [f"analysis.quotes.{self.source.quote}"]
+        return [f"{self.area}.{self.kind}.{self.code}.{part}" for part in self.parts] + [self.source.key]
 
 
 @dataclass(frozen=True)
@@ -129,6 +136,44 @@ class Metric(Entry):
 
     def definition(self, lang: str = DEFAULT_LANG) -> str:
         return self.text("definition", lang)
+
+
+Status = Literal["ok", "a_surveiller", "manquant"]
+STATUSES: tuple[Status, ...] = ("ok", "a_surveiller", "manquant")  # best first; words: readiness.status.<status>
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a health signal found: its status, the evidence in one sentence, and what is missing (items)."""
+
+    status: Status
+    evidence: str  # in the analysis language; may quote sheet text (escape it before drawing Markdown)
+    items: list[Item] = field(default_factory=list)  # what to look at, in sheet order
+    measure: float | None = None  # a percentage, when the signal is a share
+
+    def to_dict(self) -> dict:
+        return {"status": self.status, "evidence": self.evidence, "items": self.items, "measure": self.measure}
+
+
+@dataclass(frozen=True)
+class Signal(Entry):
+    """A health signal of the project: ok, à surveiller or manquant, read from the canvas.
+
+    Its words (title, advice) are in ``i18n/readiness.toml`` under
+    ``readiness.signals.<code>.*``; its quote under ``readiness.quotes`` or
+    ``analysis.quotes`` (a sentence already quoted by a gap).
+    """
+
+    read: Callable[[Context], Reading] = field(default=lambda ctx: Reading("manquant", ""), repr=False)
+    kind: ClassVar[str] = "signals"
+    parts: ClassVar[tuple[str, ...]] = ("title", "advice")
+    area: ClassVar[str] = "readiness"
+
+    def title(self, lang: str = DEFAULT_LANG) -> str:
+        return self.text("title", lang)
+
+    def advice(self, lang: str = DEFAULT_LANG) -> str:
+        return self.text("advice", lang)
 
 
 E = TypeVar("E", bound=Entry)
@@ -178,6 +223,15 @@ def metrics() -> tuple[Metric, ...]:
     return REGISTRY.of(Metric)
 
 
+def signals() -> tuple[Signal, ...]:
+    """Every health signal, in screen order."""
+    return REGISTRY.of(Signal)
+
+
+def signal(code: str) -> Signal:
+    return REGISTRY.get(Signal, code)
+
+
 def gap(code: str) -> Gap:
     return REGISTRY.get(Gap, code)
 
@@ -199,4 +253,12 @@ def declare_metric(code: str, *, unit: Literal["pct", "count", "table"], source:
     def register(compute: Callable[[Context], object]) -> Callable[[Context], object]:
         REGISTRY.add(Metric(code=code, source=source, compute=compute, unit=unit))
         return compute
+    return register
+
+
+def declare_signal(code: str, *, source: Source) -> Callable[[Callable[[Context], Reading]], Callable[[Context], Reading]]:
+    """Decorator: the function reads the health signal ``code``."""
+    def register(read: Callable[[Context], Reading]) -> Callable[[Context], Reading]:
+        REGISTRY.add(Signal(code=code, source=source, read=read))
+        return read
     return register

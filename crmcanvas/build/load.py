@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 
 from crmcanvas.core.canvas import PROVISIONAL, ROW, Canvas
 from crmcanvas.core.config import Settings
+from crmcanvas.core.dates import parse_date
 from crmcanvas.core.findings import Finding, finding
 from crmcanvas.core.schema import ENUMS, FORMULA_ERRORS, TAB_ALIASES, TAB_KEYS, TABS, Tab, value_label
 from crmcanvas.core.shape import CELL_MAX_CHARS, HEADER_EXPECTED_ROWS, HeaderMatcher, header_row
@@ -227,6 +228,8 @@ class _TabLoader:
         names = records[tab.name_column]
         if tab.key == "personnes" and not has_id_col:
             names = [f"{p} {n}".strip() for p, n in zip(records["prenom"], names, strict=True)]
+        if tab.key == "checklist" and not has_id_col:  # an item has several rows, one per sub-item
+            names = [f"{i} — {s}" if s else i for i, s in zip(names, records["sous_item"], strict=True)]
         out_ids: list[str] = []
         provisional: list[bool] = []
         seen: dict[str, tuple[str, int]] = {}
@@ -279,6 +282,11 @@ class _TabLoader:
                         code = value
                     out.append(code)
                 records[col.key] = out
+            elif col.kind == "date":
+                for value, row in zip(records[col.key], rows, strict=True):
+                    if value and parse_date(value) is None:
+                        self.add("invalid_value", msg("schema.date_unreadable", value=value, column=self.headers[col.key], row=row),
+                                 row=row, column=self.headers[col.key], value=value, suggestion=msg("schema.date_unreadable_hint"))
             elif col.kind == "email":
                 for value, row in zip(records[col.key], rows, strict=True):
                     if value and ("@" not in value or " " in value or "." not in value.rsplit("@", 1)[-1]):
@@ -308,6 +316,10 @@ def load_grids(
     for key in TAB_KEYS:
         tab = TABS[key]
         title = titles.setdefault(key, settings.tabs.get(key, tab.title))
+        if key not in grids and tab.optional:  # a canvas may leave an optional tab out: nothing to report
+            frames[key] = _empty_frame(tab)
+            headers[key], extra[key] = {}, []
+            continue
         if key not in grids:
             looked_for = (missing or {}).get(key, title)
             findings.append(finding(

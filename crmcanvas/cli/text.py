@@ -98,6 +98,37 @@ def format_report_text(report: dict, lang: str = DEFAULT_LANG) -> str:
             lines += [f"  {shorten(item['id'], width):<{width}}  {shorten(item['label'], 108 - width)}" for item in items]
             if advice:
                 lines += textwrap.wrap(advice, 110, initial_indent="  → ", subsequent_indent="    ")
+    readiness = format_readiness_text(report, lang)
+    if readiness:
+        lines += ["", readiness] if lines else [readiness]
+    return "\n".join(lines)
+
+
+def format_readiness_text(report: dict, lang: str = DEFAULT_LANG) -> str:
+    """The project's health (one line per signal: status, title, evidence) and the checklist's progress."""
+    health = report.get("health") or {}
+    lines: list[str] = []
+    if health:
+        counts = {status: sum(1 for r in health.values() if r["status"] == status) for status in registry.STATUSES}
+        lines.append(t("readiness.cli.health", lang, ok=counts["ok"], watch=counts["a_surveiller"], missing=counts["manquant"]))
+        width = max(len(t(f"readiness.status.{s}", lang)) for s in registry.STATUSES)
+        for code, reading in health.items():
+            try:
+                title = registry.signal(code).title(lang)
+            except KeyError:  # a signal this version does not know: its code
+                title = code
+            status = t(f"readiness.status.{reading['status']}", lang)
+            lines.append(f"  {status:<{width}}  {shorten(title, 44):<44}  {reading['evidence']}")
+    checklist = report.get("checklist")
+    if checklist is not None:
+        if lines:
+            lines.append("")
+        if not checklist.get("present"):
+            lines.append(t("readiness.cli.no_checklist", lang))
+        else:
+            pct = _fmt(checklist["pct"], lang) if checklist.get("pct") is not None else "—"
+            lines.append(t("readiness.cli.checklist", lang, done=checklist["done"], applicable=checklist["applicable"], pct=pct,
+                           overdue=len(checklist["overdue"]), without_owner=len(checklist["without_owner"])))
     return "\n".join(lines)
 
 

@@ -12,7 +12,7 @@ from typing import Literal
 
 from crmcanvas.i18n import DEFAULT_LANG, has, t
 
-Kind = Literal["id", "text", "ref", "list", "enum", "email"]
+Kind = Literal["id", "text", "ref", "list", "enum", "email", "date"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class Tab:
     id_prefix: str
     name_column: str
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    optional: bool = False  # a canvas may leave it out: no finding when absent (the checklist)
 
     def __post_init__(self) -> None:
         for col in self.columns:
@@ -157,6 +158,24 @@ ROLES = Tab(
     ),
 )
 
+# The CRM project checklist (seed document 001): optional, a canvas may track its progress here.
+# One row per sub-item (an item without sub-items has one row); the template is
+# crmcanvas/analysis/checklist_template.toml, the progress crmcanvas.analysis.checklist.
+CHECKLIST = Tab(
+    "checklist", "checklist", "C", "item",
+    (
+        Column("id", ID_ALIASES, "id"),
+        Column("chapitre", ("chapitre", "chapitres", "partie", "theme", "chapter", "section")),
+        Column("item", ("item", "items", "sujet", "point", "action", "tache", "element", "topic", "task"), need="required"),
+        Column("sous_item", ("sous item", "sous items", "sous element", "sous point", "sous tache", "detail", "sub item", "subitem", "sub task", "sub topic")),
+        Column("statut", ("statut", "etat", "avancement", "status", "state", "progress"), "enum", enum="statut_checklist", need="recommended"),
+        Column("responsable", ("responsable", "porteur", "qui", "pilote", "owner", "responsible", "assignee", "assigned to", "who"), "ref", ("personnes",), "responsable", need="recommended"),
+        Column("echeance", ("echeance", "date", "date limite", "date cible", "pour le", "deadline", "due", "due date", "due on"), "date"),
+        Column("commentaire", ("commentaire", "commentaires", "remarque", "remarques", "note", "notes", "comment", "comments")),
+    ),
+    optional=True,
+)
+
 # Other names people give the tabs; used only when the configured title is not found.
 TAB_ALIASES: dict[str, tuple[str, ...]] = {
     "enjeux": ("enjeux", "enjeu", "stakes", "objectifs", "enjeux strategiques"),
@@ -165,10 +184,12 @@ TAB_ALIASES: dict[str, tuple[str, ...]] = {
     "applications": ("applications", "application", "ressources digitales", "apps", "outils", "logiciels"),
     "personnes": ("personnes", "personne", "parties prenantes", "equipe", "people", "stakeholders"),
     "roles": ("roles", "role"),
+    "checklist": ("checklist", "check list", "checklist projet", "check list projet", "liste de controle", "preparation du projet"),
 }
 
-TABS: dict[str, Tab] = {t.key: t for t in (ENJEUX, BESOINS, DONNEES, APPLICATIONS, PERSONNES, ROLES)}
+TABS: dict[str, Tab] = {t.key: t for t in (ENJEUX, BESOINS, DONNEES, APPLICATIONS, PERSONNES, ROLES, CHECKLIST)}
 TAB_KEYS: tuple[str, ...] = tuple(TABS)
+REQUIRED_TAB_KEYS: tuple[str, ...] = tuple(key for key, tab in TABS.items() if not tab.optional)
 
 # Value sets: canonical code -> accepted spellings (folded).
 ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -206,6 +227,12 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
     "interne_externe": {
         "interne": ("interne", "internal", "int", "i"),
         "externe": ("externe", "external", "ext", "e", "partenaire", "tiers"),
+    },
+    "statut_checklist": {
+        "a_faire": ("a faire", "todo", "to do", "a lancer", "pas commence", "non commence", "not started", "open", "ouvert"),
+        "en_cours": ("en cours", "commence", "demarre", "en partie", "partiel", "in progress", "started", "doing", "ongoing", "wip"),
+        "fait": ("fait", "faite", "faits", "termine", "terminee", "fini", "finie", "realise", "realisee", "ok", "x", "oui", "done", "completed", "complete", "closed"),
+        "non_applicable": ("non applicable", "n a", "na", "sans objet", "so", "non concerne", "hors perimetre", "not applicable", "irrelevant", "n/a"),
     },
     "implication": {
         "sponsor": ("sponsor", "commanditaire", "direction", "executive sponsor"),

@@ -9,7 +9,9 @@ FILE.xlsx`` writes.
 The content lives in one readable CSV per tab next to this module (header
 row = the French labels of :mod:`crmcanvas.core.schema`). It carries deliberate
 gaps so that every gap view has something to show; ``GAPS.md`` lists them
-with the rows that create them.
+with the rows that create them. Its optional ``checklist`` tab (the CRM project
+checklist of document 001) is partly done, with overdue items, items without
+an owner and two items the project added itself.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ DEMO_COUNTS: dict[str, int] = {
     "applications": 15,
     "personnes": 25,
     "roles": 12,
+    "checklist": 68,
 }
 
 _WIDTH_MIN = 8

@@ -9,7 +9,8 @@ labels the drop-down lists offer.
 
 from __future__ import annotations
 
-from crmcanvas.core.schema import TAB_KEYS, TABS, Column, value_label
+from crmcanvas.core.schema import REQUIRED_TAB_KEYS as TAB_KEYS
+from crmcanvas.core.schema import TABS, Column, value_label
 from crmcanvas.i18n import has, t
 from crmcanvas.setup.rules import choices, list_rule, range_target
 

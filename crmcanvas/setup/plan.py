@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 from crmcanvas.build.load import header_matcher
 from crmcanvas.core.config import Settings
 from crmcanvas.core.ids import next_ids
-from crmcanvas.core.schema import TAB_KEYS, TABS
+from crmcanvas.core.schema import REQUIRED_TAB_KEYS as TAB_KEYS
+from crmcanvas.core.schema import TABS
 from crmcanvas.core.shape import HEADER_SCAN_ROWS, header_row, match_titles
 from crmcanvas.core.text import clean
 from crmcanvas.i18n import Text, msg, t

@@ -18,7 +18,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from crmcanvas.core.config import Settings
-from crmcanvas.core.schema import TAB_KEYS, TABS
+from crmcanvas.core.schema import REQUIRED_TAB_KEYS as TAB_KEYS
+from crmcanvas.core.schema import TABS
 from crmcanvas.i18n import t
 from crmcanvas.setup.guide import GUIDE_TABLE_ROW, WRAPPED, example_row, guide_rows
 from crmcanvas.setup.plan import Plan, SheetState, plan_setup

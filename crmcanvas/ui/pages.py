@@ -25,6 +25,8 @@ PAGES: tuple[Page, ...] = (
     Page("coverage", "pages/coverage.py", ":material/account_tree:", sponsor=True),
     Page("quality", "pages/quality.py", ":material/health_and_safety:"),
     Page("tabs", "pages/tabs.py", ":material/table_view:"),
+    Page("health", "pages/health.py", ":material/monitor_heart:", sponsor=True),
+    Page("checklist", "pages/checklist.py", ":material/fact_check:", sponsor=True),
     Page("history", "pages/history.py", ":material/timeline:", sponsor=True),
     Page("capture", "pages/capture.py", ":material/edit_note:", wall=False),
 )

@@ -1,0 +1,100 @@
+"""The checklist template as a tab: files to paste into the canvas (CSV, XLSX), or the tab written into the source.
+
+A canvas without a ``checklist`` tab gets one of three ways, all from the same
+rows (:meth:`crmcanvas.analysis.checklist.Template.rows`, headers in the
+language asked for — French for a new tab, like every tab crmcanvas writes):
+
+* :func:`template_csv` — the Excel-friendly, formula-neutralised CSV of
+  :mod:`crmcanvas.reports.csv_export`;
+* :func:`template_xlsx` — one sheet named like the tab, bold frozen header;
+* :func:`create_checklist_tab` — written through a writable source: the tab
+  and its header row by ``ensure_tab(title, headers)``, then one
+  ``append_row`` per row. ``ensure_tab`` is part of the writable-source
+  protocol's next version (snapshot history needs it too); a source without it
+  is refused with a message, nothing written.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import pandas as pd
+
+from crmcanvas.analysis.checklist import TAB, template
+from crmcanvas.core.config import Settings
+from crmcanvas.core.schema import TABS
+from crmcanvas.i18n import DEFAULT_LANG, msg
+from crmcanvas.reports.csv_export import csv_bytes
+from crmcanvas.sources.base import SourceError, is_writable
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def headers(lang: str = DEFAULT_LANG) -> list[str]:
+    """The tab's header row, in ``lang`` (the loader reads both languages)."""
+    return [col.label_in(lang) for col in TABS[TAB].columns]
+
+
+def template_frame(lang: str = DEFAULT_LANG) -> pd.DataFrame:
+    """The template's rows under the tab's headers: the checklist of document 001, every status « à faire »."""
+    keys = TABS[TAB].keys
+    rows = template().rows(lang)
+    return pd.DataFrame([[row[key] for key in keys] for row in rows], columns=headers(lang))
+
+
+def template_csv(lang: str = DEFAULT_LANG) -> bytes:
+    return csv_bytes(template_frame(lang))
+
+
+def template_xlsx(lang: str = DEFAULT_LANG, title: str | None = None) -> bytes:
+    """A workbook with one sheet (named like the tab) holding the template, ready to copy into the canvas."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    frame = template_frame(lang)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = (title or TABS[TAB].title)[:31]
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        sheet.append([value or None for value in row])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(frame.columns, start=1):
+        longest = max([len(str(column)), *(len(str(v)) for v in frame[column])])
+        sheet.column_dimensions[get_column_letter(index)].width = max(8, min(longest + 2, 60))
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            cell.alignment = Alignment(vertical="top", wrap_text=longest > 60)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def can_create(source: object) -> bool:
+    """Whether ``source`` can create a tab (a writable source that has ``ensure_tab``)."""
+    return is_writable(source) and callable(getattr(source, "ensure_tab", None))
+
+
+def create_checklist_tab(source: object, settings: Settings) -> int:
+    """Create the checklist tab (its configured title) from the template in ``source``; returns the rows written.
+
+    The tab and its header row come from ``source.ensure_tab(title, headers)``
+    (it leaves an existing tab as it is), the rows from ``append_row``, IDs
+    included, so nothing is renumbered. Raises :class:`SourceError` when the
+    source cannot create tabs.
+    """
+    title = settings.tabs.get(TAB, TABS[TAB].title)
+    if not can_create(source):
+        raise SourceError(msg("readiness.create.unsupported", title=title), suggestion=msg("readiness.create.unsupported_hint"))
+    written: Sequence[str] = headers(DEFAULT_LANG)
+    source.ensure_tab(title, list(written))  # type: ignore[attr-defined]
+    frame = template_frame(DEFAULT_LANG)
+    for row in frame.itertuples(index=False):
+        source.append_row(title, dict(zip(written, row, strict=True)))  # type: ignore[attr-defined]
+    return len(frame)
+
+
+__all__ = ["XLSX_MIME", "can_create", "create_checklist_tab", "headers", "template_csv", "template_frame", "template_xlsx"]
