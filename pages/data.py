@@ -13,15 +13,16 @@ canvas, cfg = state.live_canvas()
 if canvas is not None:
     lang = cfg.language
     entries = computed("glossary", canvas, cfg)
+    found = state.analysis(canvas, cfg).gaps
     if not entries:
         st.info(v("data.empty", lang), icon=":material/menu_book:")
     else:
         data.downloads(entries, canvas.source, lang)
         shown = data.searched(entries, lang)
         if shown:
-            data.cards(shown, lang)
+            data.cards(shown, found, lang)
         else:
             st.info(v("data.no_match", lang), icon=":material/search_off:")
 
     st.subheader(v("data.gaps", lang))
-    gap_cards(state.analysis(canvas, cfg).gaps, gaps_about("donnees"), lang, per_row=2)
+    gap_cards(found, gaps_about("donnees"), lang, per_row=2)

@@ -5,7 +5,7 @@ Part of the sponsor's read-only view: this page renders no write widget.
 
 import streamlit as st
 
-from crmcanvas.ui import layout, state, widgets
+from crmcanvas.ui import layout, state
 from crmcanvas.ui.views import stakes
 from crmcanvas.ui.views.common import computed, v
 
@@ -23,4 +23,4 @@ if canvas is not None:
         st.subheader(v("stakes.drilldown", lang))
         stake = stakes.pick(cards, lang)
         if stake is not None:
-            widgets.stake_drilldown_view(state.drilldown(canvas, cfg, stake), lang)
+            stakes.drilldown(state.drilldown(canvas, cfg, stake), lang)

@@ -40,10 +40,6 @@ class StakeCard:
     no_need: bool = False
     no_indicator: bool = False
 
-    @property
-    def has_target(self) -> bool:
-        return bool(self.current_value or self.target_value or self.deadline)
-
 
 def stake_cards(canvas: Canvas, analysis: Analysis) -> list[StakeCard]:
     """The cards of every stake, in sheet order, from the canvas and its analysis (coverage and gaps)."""

@@ -22,7 +22,8 @@ from crmcanvas.reports.network import Network
 STATUS_COLOURS = {"en_place": OKABE_ITO["green"], "a_conserver": OKABE_ITO["blue"], "a_integrer": OKABE_ITO["orange"],
                   "a_remplacer": OKABE_ITO["vermillion"], "candidate": OKABE_ITO["purple"]}
 OTHER_COLOUR = OKABE_ITO["grey"]
-NETWORK_LABEL = 26  # characters of a node's label; the full name is on hover
+MISSING_COLOUR = OKABE_ITO["black"]  # an application named but not inventoried: drawn hollow, in black
+NETWORK_LABEL = 28  # characters of a node's label; the full name is on hover
 X_SPAN = 2.25  # the circle has radius 1; labels need room on either side
 
 
@@ -55,7 +56,7 @@ def network_figure(network: Network, title: str | None = None, lang: str = DEFAU
                 ys += [where[a][1], where[b][1], None]
         if xs:
             fig.add_scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                            line=dict(color=OKABE_ITO["vermillion"] if dashed else "#8C8C8C", width=2, dash="dash" if dashed else "solid"))
+                            line=dict(color=MISSING_COLOUR if dashed else "#8C8C8C", width=2, dash="dash" if dashed else "solid"))
     names = dict(zip(nodes["node"], nodes["label"], strict=True))
     partners: dict[str, list[str]] = {}
     for a, b in zip(edges["source"], edges["target"], strict=True):
@@ -67,7 +68,7 @@ def network_figure(network: Network, title: str | None = None, lang: str = DEFAU
         if part.empty:
             continue
         name = t("views.charts.network.missing", lang) if status == "missing" else status_name(status, lang)
-        colour = OKABE_ITO["vermillion"] if status == "missing" else STATUS_COLOURS.get(status, OTHER_COLOUR)
+        colour = MISSING_COLOUR if status == "missing" else STATUS_COLOURS.get(status, OTHER_COLOUR)
         hover = [plotly_text(label) + "<br>" + plotly_text(", ".join(partners.get(node, [])) or "—")
                  for node, label in zip(part["node"], part["label"], strict=True)]
         fig.add_scatter(
@@ -75,7 +76,7 @@ def network_figure(network: Network, title: str | None = None, lang: str = DEFAU
             text=[plotly_text(shorten(label, NETWORK_LABEL)) for label in part["label"]],
             textposition=[_text_position(x, y) for x, y in zip(part["x"], part["y"], strict=True)],
             textfont=dict(size=14), cliponaxis=False, customdata=hover,
-            marker=dict(size=[16 + min(int(d), 6) * 2 for d in part["degree"]], color="white" if status == "missing" else colour,
+            marker=dict(size=[16 + min(int(d), 6) * 2 for d in part["degree"]], color="white" if status == "missing" else colour, opacity=1,
                         symbol="circle", line=dict(color=colour, width=3 if status == "missing" else 1)),
             hovertemplate="<b>%{customdata}</b><extra></extra>",
         )

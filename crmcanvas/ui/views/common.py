@@ -13,11 +13,12 @@ from collections.abc import Callable
 import streamlit as st
 
 from crmcanvas.analysis.registry import Gap, Item
+from crmcanvas.analysis.views import group_key
 from crmcanvas.core.canvas import Canvas
 from crmcanvas.core.config import Settings
 from crmcanvas.core.schema import TABS, value_label
 from crmcanvas.i18n import t
-from crmcanvas.ui import state, widgets
+from crmcanvas.ui import state
 from crmcanvas.ui.escape import md
 
 LISTED = 8  # items of a gap named on its card; the quality and coverage pages list them all
@@ -74,6 +75,17 @@ def computed(kind: str, canvas: Canvas, cfg: Settings):
     return _computed(kind, canvas.version, canvas.source, state.settings_key(cfg), canvas, cfg)
 
 
+def item_line(item: Item) -> str:
+    """A gap's item as a list line: the ID in bold, then the label, without saying the same word twice
+    (« **Legs** — cité par B017 » rather than « **Legs** Legs — cité par B017 »)."""
+    rid, label = item["id"], item["label"]
+    if label.startswith(rid):
+        return f"- **{md(rid)}**{md(label[len(rid):])}"
+    if group_key(label) == group_key(rid):
+        return f"- **{md(label)}**"
+    return f"- **{md(rid)}** {md(label)}"
+
+
 def gap_cards(found: dict[str, list[Item]], entries: tuple[Gap, ...], lang: str, per_row: int = 3) -> None:
     """One bordered card per gap: its title and count (its advice on hover), the first items, or « rien à signaler »."""
     for start in range(0, len(entries), per_row):
@@ -86,6 +98,6 @@ def gap_cards(found: dict[str, list[Item]], entries: tuple[Gap, ...], lang: str,
                 if not items:
                     st.markdown(f":green[:material/check_circle: {md(v('gaps.clear', lang))}]")
                     continue
-                st.markdown(widgets.gap_list(items[:LISTED]))
+                st.markdown("\n".join(item_line(item) for item in items[:LISTED]))
                 if len(items) > LISTED:
                     st.caption(md(v("gaps.more", lang, count=len(items) - LISTED)))

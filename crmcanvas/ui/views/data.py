@@ -9,6 +9,8 @@ from crmcanvas.ui.escape import md
 from crmcanvas.ui.views.common import header, pair, v
 
 PER_ROW = 2
+LONG = 5  # attributes past which the list goes in two columns
+MARKED = ("objets_sans_application_maitre", "objets_non_utilises")  # gaps shown on the cards themselves
 
 
 def downloads(entries: list[GlossaryEntry], source: str, lang: str) -> None:
@@ -28,8 +30,9 @@ def searched(entries: list[GlossaryEntry], lang: str) -> list[GlossaryEntry]:
     return shown
 
 
-def card(e: GlossaryEntry, lang: str) -> None:
-    """An object as a glossary reads: name, definition, attributes as a list, owner, master application, migration."""
+def card(e: GlossaryEntry, marks: list[str], lang: str) -> None:
+    """An object as a glossary reads: name, definition, attributes as a list (two columns when long), owner,
+    master application, migration; then what the canvas still lacks for it (``marks``, already in the reader's words)."""
     with st.container(border=True):
         st.markdown(f"### {md(e.name)} :gray[({md(e.id)})]")
         if e.definition:
@@ -37,17 +40,33 @@ def card(e: GlossaryEntry, lang: str) -> None:
         else:
             st.warning(v("data.no_definition", lang), icon=":material/edit_note:")
         if e.attributes:
-            st.markdown(f"**{md(header('donnees', 'attributs', lang))}**\n\n" + "\n".join(f"- {md(a)}" for a in e.attributes))
+            st.markdown(f"**{md(header('donnees', 'attributs', lang))}**")
+            half = (len(e.attributes) + 1) // 2 if len(e.attributes) > LONG else len(e.attributes)
+            for column, part in zip(st.columns(2), (e.attributes[:half], e.attributes[half:]), strict=True):
+                if part:
+                    column.markdown("\n".join(f"- {md(a)}" for a in part))
         else:
             st.warning(v("data.no_attributes", lang), icon=":material/list:")
         for key, values in (("proprietaire", e.owners), ("application_maitre", e.masters),
                             ("reprise", [e.migration] if e.migration else [])):
             if values:
                 st.markdown(pair(header("donnees", key, lang), ", ".join(values), lang))
+        for mark in marks:
+            st.warning(md(mark), icon=":material/report:")
 
 
-def cards(entries: list[GlossaryEntry], lang: str) -> None:
+def marks(found: dict[str, list[dict]], lang: str) -> dict[str, list[str]]:
+    """Object ID -> what it lacks, for the gaps a card does not already show (unused, no master application)."""
+    out: dict[str, list[str]] = {}
+    for code in MARKED:
+        for item in found.get(code, []):
+            out.setdefault(item["id"], []).append(v(f"data.mark.{code}", lang))
+    return out
+
+
+def cards(entries: list[GlossaryEntry], found: dict[str, list[dict]], lang: str) -> None:
+    flagged = marks(found, lang)
     for start in range(0, len(entries), PER_ROW):
         for column, entry in zip(st.columns(PER_ROW), entries[start:start + PER_ROW], strict=False):
             with column:
-                card(entry, lang)
+                card(entry, flagged.get(entry.id, []), lang)

@@ -19,9 +19,11 @@ from crmcanvas.reports.charts import PRIORITIES, priority_name
 from crmcanvas.ui.escape import md
 from crmcanvas.ui.views.common import header, v, value
 
-TABLE = ("id", "role", "action", "benefice", "enjeux", "priorite", "statut", "lot")
-WIDTHS = {"id": "small", "role": "medium", "action": "large", "benefice": "large", "enjeux": "medium", "priorite": "small",
-          "statut": "small", "lot": "small"}
+TABLE = ("id", "role", "action", "benefice", "stakes", "priorite", "statut", "lot")
+# Pixels that add up to the content width at 1280 px with the sidebar (about 820 px): the table is never cut at
+# the right; Streamlit widens the columns in proportion on a wider screen. Rows are tall enough for 4 wrapped lines.
+WIDTHS = {"id": 54, "role": 112, "action": 222, "benefice": 170, "stakes": 66, "priorite": 62, "statut": 76, "lot": 54}
+ROW_HEIGHT = 92
 PER_ROW = 3  # members of a near-duplicate group side by side
 
 
@@ -31,8 +33,8 @@ def priority(code: str, lang: str) -> str:
 
 
 def _labels(lang: str) -> dict[str, str]:
-    return {key: header("besoins", key, lang) for key in ("id", "enjeux", "priorite", "statut", "lot")} | {
-        key: v(f"needs.column.{key}", lang) for key in ("role", "action", "benefice")}
+    return {key: header("besoins", key, lang) for key in ("id", "priorite", "statut", "lot")} | {
+        key: v(f"needs.column.{key}", lang) for key in ("role", "action", "benefice")} | {"stakes": header("besoins", "enjeux", lang)}
 
 
 def filters(rows: pd.DataFrame, canvas: Canvas, lang: str) -> NeedFilter:
@@ -64,10 +66,10 @@ def filters(rows: pd.DataFrame, canvas: Canvas, lang: str) -> NeedFilter:
 def table(shown: pd.DataFrame, lang: str) -> None:
     """The backlog as a table: the story split into its three parts, then what the need is tied to."""
     labels = _labels(lang)
-    frame = shown.loc[:, list(TABLE)].copy()
+    frame = shown.assign(stakes=shown["stake_ids"].map(", ".join)).loc[:, list(TABLE)].copy()
     frame["priorite"] = frame["priorite"].map(lambda code: priority(code, lang))
     frame["statut"] = frame["statut"].map(lambda code: value(code, lang))
-    st.dataframe(frame.rename(columns=labels), hide_index=True, width="stretch",
+    st.dataframe(frame.rename(columns=labels), hide_index=True, width="stretch", row_height=ROW_HEIGHT, height=min(700, 40 + ROW_HEIGHT * len(frame)),
                  column_config={labels[key]: st.column_config.TextColumn(width=width) for key, width in WIDTHS.items()})
     unparsed = int((~shown["parsed"]).sum())
     if unparsed:

@@ -1,41 +1,46 @@
-"""The Parties prenantes page's pieces: each department with its people and its roles."""
+"""The Parties prenantes page's pieces: each department with its people and its roles.
+
+Drawn as Markdown lists rather than tables: a name, a function and a few roles
+wrap on a projector instead of being cut at the right. Sheet text is escaped.
+"""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from crmcanvas.analysis.stakeholders import Department
+from crmcanvas.analysis.stakeholders import Department, Person, Role
 from crmcanvas.reports.page_charts import department_name
 from crmcanvas.ui.escape import md
-from crmcanvas.ui.views.common import header, v, value
+from crmcanvas.ui.views.common import v, value
 
 
-def _people(department: Department, lang: str) -> pd.DataFrame:
-    columns = [v("stakeholders.person", lang), header("personnes", "fonction", lang), header("personnes", "roles", lang),
-               header("personnes", "implication", lang)]
-    rows = [(p.name, p.function or p.organisation, ", ".join(p.roles), value(p.involvement, lang)) for p in department.people]
-    return pd.DataFrame(rows, columns=columns)
+def person_line(p: Person, lang: str) -> str:
+    """« **Claire Dubois**, Responsable vie associative — _Chargé de vie associative_ · Référent métier »:
+    the function after a comma, the roles in italics, then the involvement."""
+    line = f"- **{md(p.name)}**" + (f", {md(p.function or p.organisation)}" if p.function or p.organisation else "")
+    tail = ([f"_{md(', '.join(p.roles))}_"] if p.roles else []) + ([md(value(p.involvement, lang))] if p.involvement else [])
+    return line + (" — " + " · ".join(tail) if tail else "")
 
 
-def _roles(department: Department, lang: str) -> pd.DataFrame:
-    columns = [header("roles", "role", lang), header("roles", "type", lang), v("stakeholders.people_count", lang),
-               v("stakeholders.needs_count", lang)]
-    return pd.DataFrame([(r.name, value(r.kind, lang), r.people, r.needs) for r in department.roles], columns=columns)
+def role_line(r: Role, lang: str) -> str:
+    """« **Comptable** (Interne) — 2 personne(s) · 0 besoin exprimé », the zero in red."""
+    kind = f" ({md(value(r.kind, lang))})" if r.kind else ""
+    people = v("stakeholders.role_people", lang, count=r.people)
+    needs = v("stakeholders.role_needs", lang, count=r.needs)
+    return (f"- **{md(r.name)}**{kind} — " + (people if r.people else f":red[{people}]") + " · "
+            + (needs if r.needs else f":red[{needs}]"))
 
 
 def department(d: Department, lang: str) -> None:
     """One department: who is in it (left), which roles it speaks through and how much (right)."""
     with st.container(border=True):
-        st.markdown(f"#### {md(v('stakeholders.department', lang, name=department_name(d.name, lang), people=len(d.people), roles=len(d.roles)))}")
-        if d.people and d.roles:
-            left, right = st.columns([3, 2])
-        else:
-            left = right = st.container()
+        title = v("stakeholders.department", lang, name=md(department_name(d.name, lang)), people=len(d.people), roles=len(d.roles))
+        st.markdown(f"#### {title}")
+        people, roles = st.columns([3, 2])
         if d.people:
-            left.dataframe(_people(d, lang), hide_index=True, width="stretch")
+            people.markdown("\n".join(person_line(p, lang) for p in d.people))
         if d.roles:
-            right.dataframe(_roles(d, lang), hide_index=True, width="stretch")
+            roles.markdown("\n".join(role_line(r, lang) for r in d.roles))
 
 
 def departments(groups: list[Department], lang: str) -> None:
