@@ -4,7 +4,6 @@ as a network."""
 import streamlit as st
 
 from crmcanvas.analysis.views import gaps_about
-from crmcanvas.reports.page_charts import network_figure
 from crmcanvas.ui import layout, state, widgets
 from crmcanvas.ui.views import applications
 from crmcanvas.ui.views.common import computed, gap_cards, v
@@ -18,7 +17,7 @@ if canvas is not None:
         st.info(v("applications.empty", lang), icon=":material/apps:")
     else:
         applications.counts(apps, lang)
-        widgets.chart(network_figure(computed("network", canvas, cfg), lang=lang))
+        widgets.chart(computed("network_figure", canvas, cfg))
 
         st.subheader(v("applications.inventory", lang))
         applications.inventory(apps, canvas, lang)

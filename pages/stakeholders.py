@@ -4,7 +4,6 @@ departments absent), then people and roles department by department."""
 import streamlit as st
 
 from crmcanvas.analysis.views import gaps_about
-from crmcanvas.reports.page_charts import departments_bar
 from crmcanvas.ui import layout, state, widgets
 from crmcanvas.ui.views import stakeholders
 from crmcanvas.ui.views.common import computed, gap_cards, v
@@ -21,5 +20,5 @@ if canvas is not None:
         st.info(v("stakeholders.empty", lang), icon=":material/groups:")
     else:
         st.subheader(v("stakeholders.by_department", lang))
-        widgets.chart(departments_bar(groups, lang=lang))
+        widgets.chart(computed("departments_figure", canvas, cfg))
         stakeholders.departments(groups, lang)

@@ -90,3 +90,10 @@ def test_data_in_english(monkeypatch):
     found += french_on(at)
     assert not found, sorted(set(found))
     assert {b.proto.label for b in at.get("download_button")} == {"Download the glossary (Markdown)", "Download the glossary (CSV)"}
+
+
+def test_a_long_glossary_shows_its_first_cards_and_says_so(monkeypatch):
+    monkeypatch.setattr("crmcanvas.ui.views.data.MAX_CARDS", 4)
+    at = run(PAGE)
+    assert len(cards(at)) == 4
+    assert any(c.value.startswith("4 premiers objets affichés sur 15") for c in at.caption)

@@ -131,3 +131,11 @@ def test_needs_in_english(monkeypatch):
     found += french_on(at)
     assert not found, sorted(set(found))
     assert any("No need matches these filters." in i.value for i in at.info)
+
+
+def test_a_long_backlog_offers_its_first_needs_to_show_full_size(monkeypatch):
+    monkeypatch.setattr("crmcanvas.ui.views.needs.MAX_CHOICES", 5)
+    at = run(PAGE)
+    options = at.selectbox(key="needs.story").options
+    assert [option.split(" · ")[0] for option in options] == ["B001", "B002", "B003", "B004", "B005"]
+    assert any(c.value.startswith("Les 5 premiers des 60 besoins affichés sont proposés") for c in at.caption)

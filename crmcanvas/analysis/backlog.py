@@ -64,25 +64,21 @@ def backlog(canvas: Canvas) -> pd.DataFrame:
     links = {rel: named(f, "besoins", rel) for rel in ("role", "enjeu", "donnee", "application", "exprime_par")}
     stake_ids = targets_of(f, "besoins", "enjeu", "enjeux")
     role_ids = targets_of(f, "besoins", "role", "roles")
+    column = {c: f.column("besoins", c) for c in ("priorite", "statut", "lot", "type")}
+    sheet_rows = needs[ROW].tolist()
     rows = []
     for i, rid in enumerate(ids):
         text = f.labels["besoins"].get(rid, "")
         story = parse_story(text)
-        role = ", ".join(links["role"].get(rid, [])) or (story.role if story else "")
-        row = {
-            "id": rid, "besoin": text, "role": role,
-            "action": story.want if story else text.strip(), "benefice": (story.benefit or "") if story else "",
-            "parsed": story is not None,
-            "enjeux": ", ".join(links["enjeu"].get(rid, [])), "donnees": ", ".join(links["donnee"].get(rid, [])),
-            "applications": ", ".join(links["application"].get(rid, [])),
-            "priorite": f.column("besoins", "priorite")[i], "statut": f.column("besoins", "statut")[i],
-            "lot": f.column("besoins", "lot")[i].strip(), "exprime_par": ", ".join(links["exprime_par"].get(rid, [])),
-            "type": f.column("besoins", "type")[i], "row": int(needs[ROW].iat[i]),
-            "stake_ids": tuple(stake_ids.get(rid, ())), "role_ids": tuple(role_ids.get(rid, ())),
-        }
-        row["search"] = fold(" ".join(str(row[k]) for k in ("id", "besoin", "role", "enjeux", "donnees", "applications", "lot",
-                                                             "exprime_par")))
-        rows.append(row)
+        role = ", ".join(links["role"].get(rid, ())) or (story.role if story else "")
+        stakes, data, apps, by = (", ".join(links[rel].get(rid, ())) for rel in ("enjeu", "donnee", "application", "exprime_par"))
+        lot = column["lot"][i].strip()
+        rows.append((
+            rid, text, role, story.want if story else text.strip(), (story.benefit or "") if story else "", story is not None,
+            stakes, data, apps, column["priorite"][i], column["statut"][i], lot, by, column["type"][i], int(sheet_rows[i]),
+            tuple(stake_ids.get(rid, ())), tuple(role_ids.get(rid, ())),
+            fold(" ".join((rid, text, role, stakes, data, apps, lot, by))),
+        ))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -9,6 +9,7 @@ from crmcanvas.ui.escape import md
 from crmcanvas.ui.views.common import header, pair, v
 
 PER_ROW = 2
+MAX_CARDS = 60  # a glossary of hundreds of objects is searched, not scrolled
 LONG = 5  # attributes past which the list goes in two columns
 MARKED = ("objets_sans_application_maitre", "objets_non_utilises")  # gaps shown on the cards themselves
 
@@ -65,7 +66,11 @@ def marks(found: dict[str, list[dict]], lang: str) -> dict[str, list[str]]:
 
 
 def cards(entries: list[GlossaryEntry], found: dict[str, list[dict]], lang: str) -> None:
+    """The cards, two per row; past :data:`MAX_CARDS`, the first ones and a word to search (the downloads hold them all)."""
     flagged = marks(found, lang)
+    if len(entries) > MAX_CARDS:
+        st.caption(v("data.first_cards", lang, shown=MAX_CARDS, total=len(entries)))
+        entries = entries[:MAX_CARDS]
     for start in range(0, len(entries), PER_ROW):
         for column, entry in zip(st.columns(PER_ROW), entries[start:start + PER_ROW], strict=False):
             with column:

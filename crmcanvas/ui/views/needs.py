@@ -25,6 +25,7 @@ TABLE = ("id", "role", "action", "benefice", "stakes", "priorite", "statut", "lo
 WIDTHS = {"id": 54, "role": 112, "action": 222, "benefice": 170, "stakes": 66, "priorite": 62, "statut": 76, "lot": 54}
 ROW_HEIGHT = 92
 PER_ROW = 3  # members of a near-duplicate group side by side
+MAX_CHOICES = 300  # needs offered to show full size: a list of 10,000 options would weigh a megabyte per rerun
 
 
 def priority(code: str, lang: str) -> str:
@@ -78,7 +79,9 @@ def table(shown: pd.DataFrame, lang: str) -> None:
 
 def story(shown: pd.DataFrame, lang: str) -> None:
     """One need full size: « En tant que … je souhaite … de sorte que … », then what it is tied to."""
-    texts = dict(zip(shown["id"], shown["besoin"], strict=True))
+    texts = dict(zip(shown["id"][:MAX_CHOICES], shown["besoin"][:MAX_CHOICES], strict=True))
+    if len(shown) > MAX_CHOICES:
+        st.caption(v("needs.first_choices", lang, shown=MAX_CHOICES, total=len(shown)))
     chosen = st.selectbox(v("needs.pick", lang), list(texts), format_func=lambda rid: f"{rid} · {shorten(texts.get(rid, ''), 90)}",
                           key="needs.story")
     if chosen is None:
