@@ -33,7 +33,7 @@ def test_every_stake_has_its_card_and_the_counts_show():
 def test_the_stake_no_need_serves_and_the_one_without_indicator_are_marked():
     at = run(PAGE)
     errors = [e.value for e in at.error]
-    assert errors == ["**Aucun besoin ne sert cet enjeu**"]  # E07 only
+    assert errors == ["#### Aucun besoin ne sert cet enjeu"]  # E07 only
     warnings = [w.value for w in at.warning]
     assert warnings == ["**Aucun indicateur : comment saura-t-on dans 3, 6 ou 12 mois si l'enjeu progresse ?**"]  # E08 only
     order = [shown(m.value) for m in at.main.markdown if m.value.startswith("### ")]
@@ -77,4 +77,4 @@ def test_stakes_in_english(monkeypatch):
     found += french_on(at)
     assert not found, sorted(set(found))
     assert {m.label for m in at.metric} == {"Stakes", "Stakes with no need", "Stakes with no indicator"}
-    assert "**No need serves this stake**" in [e.value for e in at.error]
+    assert "#### No need serves this stake" in [e.value for e in at.error]

@@ -24,7 +24,8 @@ STATUS_COLOURS = {"en_place": OKABE_ITO["green"], "a_conserver": OKABE_ITO["blue
 OTHER_COLOUR = OKABE_ITO["grey"]
 MISSING_COLOUR = OKABE_ITO["black"]  # an application named but not inventoried: drawn hollow, in black
 NETWORK_LABEL = 28  # characters of a node's label; the full name is on hover
-X_SPAN = 2.25  # the circle has radius 1; labels need room on either side
+X_SPAN = 2.25
+LEGEND_ENTRY = 0.25  # of the plot's width  # the circle has radius 1; labels need room on either side
 
 
 def status_name(status: str, lang: str = DEFAULT_LANG) -> str:
@@ -83,10 +84,12 @@ def network_figure(network: Network, title: str | None = None, lang: str = DEFAU
     height = max(560, int(120 + 2 * 3.2 * len(nodes)))
     fig.update_xaxes(visible=False, range=[-X_SPAN, X_SPAN], fixedrange=True)
     fig.update_yaxes(visible=False, range=[-1.18, 1.18], fixedrange=True)
-    fig.update_layout(legend=dict(orientation="h", y=-0.02, yanchor="top", x=0.5, xanchor="center",
-                                  title_text=t("views.charts.network.legend", lang)), hovermode="closest")
+    # Four entries per row, each a quarter of the width: Plotly's own wrapping misjudges the text widths and let an
+    # English legend run past both edges at 1280 px (the entries are the statuses: no legend title needed).
+    fig.update_layout(legend=dict(orientation="h", y=-0.02, yanchor="top", x=0, xanchor="left", entrywidth=LEGEND_ENTRY,
+                                  entrywidthmode="fraction"), hovermode="closest")
     fig = _layout(fig, title, lang, height)
-    fig.update_layout(margin=dict(l=10, r=10, t=60, b=60))
+    fig.update_layout(margin=dict(l=10, r=10, t=60, b=80))
     return fig
 
 

@@ -92,14 +92,15 @@ def item_line(item: Item) -> str:
 
 
 def gap_cards(found: dict[str, list[Item]], entries: tuple[Gap, ...], lang: str, per_row: int = 3) -> None:
-    """One bordered card per gap: its title and count (its advice on hover), the first items, or « rien à signaler »."""
+    """One bordered card per gap: its count in large type then its title (its advice on hover), the first items,
+    or « rien à signaler »."""
     for start in range(0, len(entries), per_row):
         row = entries[start:start + per_row]
         for column, entry in zip(st.columns(per_row), row, strict=False):
             items = found.get(entry.code, [])
             with column.container(border=True):
-                count = f":red[**{len(items)}**]" if items else ":green[**0**]"
-                st.markdown(f"**{md(entry.title(lang))}** · {count}", help=md(entry.advice(lang)))
+                count = f":red[{len(items)}]" if items else ":green[0]"
+                st.markdown(f"#### {count} · {md(entry.title(lang))}", help=md(entry.advice(lang)))
                 if not items:
                     st.markdown(f":green[:material/check_circle: {md(v('gaps.clear', lang))}]")
                     continue

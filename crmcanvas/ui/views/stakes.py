@@ -62,7 +62,7 @@ def card(c: StakeCard, lang: str) -> None:
                 st.markdown("#### " + " · ".join(part for part in (values, deadline) if part))
         with needs:
             if c.no_need:
-                st.error(f"**{v('stakes.no_need', lang)}**", icon=":material/report:")
+                st.error(f"#### {v('stakes.no_need', lang)}", icon=":material/report:")
             else:
                 st.markdown(f"#### {v('stakes.needs', lang, count=c.total)}")
                 st.markdown(f"#### {_counts(c, lang)}")
