@@ -130,11 +130,6 @@ def filter_needs(rows: pd.DataFrame, chosen: NeedFilter) -> pd.DataFrame:
     return rows[keep]
 
 
-def counts(rows: pd.DataFrame, column: str) -> dict[str, int]:
-    """How many of ``rows`` have each value of ``column`` (value-set codes; NONE for empty)."""
-    return {str(k): int(v) for k, v in rows[column].value_counts(sort=False).items()}
-
-
 # ---------------------------------------------------------------- near-duplicates, side by side
 
 
