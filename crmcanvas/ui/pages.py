@@ -22,6 +22,11 @@ class Page:
 
 PAGES: tuple[Page, ...] = (
     Page("overview", "app.py", ":material/dashboard:", sponsor=True),
+    Page("stakes", "pages/stakes.py", ":material/flag:", sponsor=True),
+    Page("needs", "pages/needs.py", ":material/checklist:"),
+    Page("data", "pages/data.py", ":material/menu_book:"),
+    Page("applications", "pages/applications.py", ":material/apps:"),
+    Page("stakeholders", "pages/stakeholders.py", ":material/groups:"),
     Page("coverage", "pages/coverage.py", ":material/account_tree:", sponsor=True),
     Page("quality", "pages/quality.py", ":material/health_and_safety:"),
     Page("tabs", "pages/tabs.py", ":material/table_view:"),
