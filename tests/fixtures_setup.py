@@ -2,7 +2,7 @@
 
 Import explicitly::
 
-    from tests.fixtures_setup import EXTRA, TWO_MISSING, finding_keys
+    from tests.fixtures_setup import EXTRA, OWN_CHECKLIST, TWO_MISSING, finding_keys
 """
 
 from __future__ import annotations
@@ -42,8 +42,19 @@ def _extra() -> dict[str, Grid]:
     return tabs
 
 
+def _own_checklist() -> dict[str, Grid]:
+    """The fixture canvas with the project's own checklist tab (« Checklist projet »): two rows in its own words, a
+    « Lien » column of its own, no « Sous-item » nor « Échéance » column, a status typed in English."""
+    tabs = canvas_copy()
+    tabs["Checklist projet"] = [["ID", "Chapitre", "Item", "Statut", "Responsable", "Lien", "Commentaire"],
+                                ["C01", "1. Contenu", "Définir le périmètre fonctionnel", "Done", "P01", "https://x.example"],
+                                ["C02", "", "Former les bénévoles", "", "", "", "à caler avec Claire"]]
+    return tabs
+
+
 TWO_MISSING = _two_missing_renamed()
 EXTRA = _extra()
+OWN_CHECKLIST = _own_checklist()
 
 
 def finding_keys(canvas: Canvas) -> set[tuple]:

@@ -370,7 +370,8 @@ def test_template_writes_a_blank_canvas_and_never_replaces_a_file(work, capsys):
     assert main(["template", "--out", "atelier.xlsx"]) == 0
     out = capsys.readouterr().out
     assert "Canevas vierge écrit dans atelier.xlsx" in out and "Mode d'emploi" in out
-    assert openpyxl.load_workbook(work / "atelier.xlsx", read_only=True).sheetnames[:2] == ["Mode d'emploi", "Enjeux"]
+    names = openpyxl.load_workbook(work / "atelier.xlsx", read_only=True).sheetnames
+    assert names[:2] == ["Mode d'emploi", "Enjeux"] and names[-1] == "Checklist"
     assert main(["check", "atelier.xlsx"]) == 0
     assert "example_row" in capsys.readouterr().out
 
@@ -390,6 +391,7 @@ def test_init_on_a_workbook_then_again(work, capsys):
     assert main(["init", "canevas.xlsx", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "Simulation : " in out and "onglet « Personnes » ajouté" in out and "Rien n'a été écrit (--dry-run)" in out
+    assert "onglet « Checklist » ajouté, avec ses 8 colonnes et les 66 lignes du modèle de checklist" in out
     assert openpyxl.load_workbook(work / "canevas.xlsx", read_only=True).sheetnames == list(TWO_MISSING)
 
     assert main(["init", "canevas.xlsx"]) == 0
@@ -415,7 +417,7 @@ def test_init_on_a_google_sheet_as_a_real_process(work):
         again = run_cli("init", sheets.url(), cwd=work, env=env)
     assert done.returncode == 0, done.stderr
     assert kinds == ["metadata", "batchUpdate", "metadata"]
-    assert "30 change(s) applied:" in done.stdout and "“Needs”: column “ID” protected" in done.stdout
+    assert "35 change(s) applied:" in done.stdout and "“Needs”: column “ID” protected" in done.stdout
     assert "Read back: nothing is missing any more" in done.stdout and f'source = "{sheets.url()}"' in done.stdout
     assert again.returncode == 0 and "Nothing to change" in again.stdout
 
@@ -428,7 +430,7 @@ def test_init_exits_1_when_the_read_back_still_misses_something(work, capsys, mo
         assert main(["init", sheets.url()]) == 1
         out = capsys.readouterr().out
         assert sheets.count("batchUpdate") == 1  # not resent behind the user's back
-        assert "Google n'a pas confirmé l'écriture" in out and "Relu : il manque encore 24 changement(s)" in out
+        assert "Google n'a pas confirmé l'écriture" in out and "Relu : il manque encore 28 changement(s)" in out
         assert "Relancez crmcanvas init" in out
         assert main(["init", sheets.url()]) == 0
         assert "Relu : plus rien ne manque" in capsys.readouterr().out

@@ -5,17 +5,28 @@ from __future__ import annotations
 
 import pytest
 
+from crmcanvas.analysis.checklist import template_grid
 from crmcanvas.build.pipeline import build_canvas
 from crmcanvas.core.config import Settings
-from crmcanvas.core.schema import TAB_KEYS
+from crmcanvas.core.schema import REQUIRED_TAB_KEYS
 from crmcanvas.demo import DEMO_TITLES, demo_grids
 from crmcanvas.sources.base import SourceError
 from crmcanvas.sources.gsheets_setup import init_google
 from crmcanvas.standin import StandIn
-from tests.fixtures_setup import EXTRA, TWO_MISSING, new_findings
+from tests.fixtures_setup import EXTRA, OWN_CHECKLIST, TWO_MISSING, new_findings
 from tests.fixtures_sheets import make_source
 
-NEW_TITLES = ["Enjeux", "Besoins", "Données", "Applications", "Personnes", "Rôles"]
+NEW_TITLES = ["Enjeux", "Besoins", "Données", "Applications", "Personnes", "Rôles", "Checklist"]
+CHECKLIST_HEADERS = ["ID", "Chapitre", "Item", "Sous-item", "Statut", "Responsable", "Échéance", "Commentaire"]
+
+
+def template_as_read() -> list[list[str]]:
+    """The checklist template's rows as a read shows them (trailing blank cells cut)."""
+    rows = [list(row) for row in template_grid("fr")]
+    for row in rows:
+        while row and not row[-1]:
+            row.pop()
+    return rows
 
 
 @pytest.fixture(name="sheets")
@@ -42,7 +53,7 @@ def test_an_empty_spreadsheet_in_three_requests_then_one(sheets):
     sheets.clear_log()
     result = init_google(source)
     assert kinds(sheets) == ["metadata", "batchUpdate", "metadata"]
-    assert result.applied and result.complete and len(result.plan.steps) == 24
+    assert result.applied and result.complete and len(result.plan.steps) == 28  # 7 tabs, 14 lists, 7 frozen headers
     assert [s.title for s in sheets.store.spreadsheet(sid).sheets] == ["Feuille 1", *NEW_TITLES]
     assert sheets.grid("Besoins", sid) == [["ID", "Besoin", "Rôle", "Enjeux", "Données", "Applications", "Priorité", "Statut",
                                              "Lot", "Exprimé par", "Type"]]
@@ -54,8 +65,9 @@ def test_an_empty_spreadsheet_in_three_requests_then_one(sheets):
     assert sheets.validation("Besoins", 1000, 7, sid) == priority  # every row of the tab
     role = sheets.validation("Besoins", 2, 3, sid)
     assert role == {"condition": {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": "='Rôles'!A2:A"}]}, "showCustomUi": True}
+    assert sheets.grid("Checklist", sid) == [CHECKLIST_HEADERS, *template_as_read()]  # in the same batch
     canvas = build_canvas(source, source.settings)
-    assert canvas.findings == [] and canvas.counts == dict.fromkeys(TAB_KEYS, 0)
+    assert canvas.findings == [] and canvas.counts == {**dict.fromkeys(REQUIRED_TAB_KEYS, 0), "checklist": 66}
 
     sheets.clear_log()
     again = init_google(source)
@@ -91,7 +103,7 @@ def test_two_missing_tabs_and_a_renamed_column(sheets):
     before = build_canvas(source, source.settings)
     result = init_google(source)
     assert result.complete
-    assert [s.title for s in sheets.store.spreadsheet(sid).sheets] == [*TWO_MISSING, "Personnes", "Rôles"]
+    assert [s.title for s in sheets.store.spreadsheet(sid).sheets] == [*TWO_MISSING, "Personnes", "Rôles", "Checklist"]
     header = sheets.grid("besoins", sid)[0]
     assert header[4] == "Objets de données" and "Données" not in header
     assert sheets.grid("enjeux", sid)[0][5:] == ["Situation actuelle", "Situation désirée", "Valeur actuelle", "Valeur cible",
@@ -118,6 +130,41 @@ def test_extra_tabs_and_columns_are_left_alone(sheets):
     assert new_findings(before, build_canvas(source, source.settings)) == []
 
 
+def test_a_canvas_without_a_checklist_gets_it_from_the_template_in_the_one_batch(sheets):
+    sid, source = setup(sheets, EXTRA)
+    sheets.clear_log()
+    result = init_google(source)
+    assert kinds(sheets) == ["metadata", "batchUpdate", "metadata"] and result.complete
+    assert sheets.grid("Checklist", sid) == [CHECKLIST_HEADERS, *template_as_read()]
+    assert sheets.frozen_row_count("Checklist", sid) == 1
+    status = sheets.validation("Checklist", 2, 5, sid)
+    assert [v["userEnteredValue"] for v in status["condition"]["values"]] == ["À faire", "En cours", "Fait", "Non applicable"]
+    assert sheets.validation("Checklist", 2, 6, sid)["condition"]["values"] == [{"userEnteredValue": "='personnes'!A2:A"}]
+    batch = next(r.body["requests"] for r in sheets.requests() if r.kind == "batchUpdate")
+    rows = next(r["updateCells"]["rows"] for r in batch if "updateCells" in r and len(r["updateCells"]["rows"]) == 67)
+    due = {str(row["values"][6].get("userEnteredFormat")) for row in rows[1:]}
+    assert due == {str({"numberFormat": {"type": "DATE", "pattern": "dd/mm/yyyy"}})}  # a date typed later shows as one
+    sheets.clear_log()
+    assert init_google(source).plan.empty and kinds(sheets) == ["metadata"]
+
+
+def test_an_existing_checklist_keeps_its_rows_and_gets_only_what_it_lacks(sheets):
+    sid, source = setup(sheets, OWN_CHECKLIST)
+    mine = sheets.grid("Checklist projet", sid)
+    before = build_canvas(source, source.settings)
+    result = init_google(source)
+    assert result.complete
+    assert "Checklist" not in [s.title for s in sheets.store.spreadsheet(sid).sheets]
+    after = sheets.grid("Checklist projet", sid)
+    assert len(after) == 3 and [row[:7] for row in after[1:]] == [row[:7] for row in mine[1:]]  # no template row
+    assert after[0] == [*mine[0], "Sous-item", "Échéance"]
+    written = [(m.column, m.after) for m in api_cell_writes(sheets, sid) if m.title == "Checklist projet"]
+    assert written == [(8, "Sous-item"), (9, "Échéance")]  # the two new headers, and not one other cell
+    assert sheets.validation("Checklist projet", 3, 4, sid)["strict"] is True  # « Statut », its own column D
+    assert new_findings(before, build_canvas(source, source.settings)) == []
+    assert init_google(source).plan.empty
+
+
 def test_ids_are_given_to_a_tab_that_had_none(sheets):
     tabs = dict(TWO_MISSING)
     tabs["rôles"] = [["Rôle", "Type"], ["Chargé de collecte", "Interne"], [], ["Comptable", "Interne"]]
@@ -132,7 +179,7 @@ def test_id_columns_protected_with_a_warning_only_when_asked(sheets):
     init_google(source)
     assert all(sheets.protected_ranges(t, sid) == [] for t in ["enjeux", "besoins", "Personnes"])
     result = init_google(source, protect_ids=True)
-    assert [type(s).__name__ for s in result.plan.steps] == ["ProtectIds"] * 6
+    assert [type(s).__name__ for s in result.plan.steps] == ["ProtectIds"] * 7
     protected = sheets.protected_ranges("besoins", sid)
     assert len(protected) == 1 and protected[0]["warningOnly"] is True
     assert protected[0]["range"] == {"sheetId": sheets.store.sheet("besoins", sid).sheet_id, "startRowIndex": 1,
@@ -198,7 +245,7 @@ def test_every_list_google_gets_is_the_schema_value_set(sheets):
                 checked += 1
                 assert rule["strict"] is True and rule["showCustomUi"] is True
                 assert [v["userEnteredValue"] for v in rule["condition"]["values"]] == [value_label(c, "en") for c in ENUMS[col.enum]]
-    assert checked == 8
+    assert checked == 9  # the checklist's status too
 
 
 def test_a_sheet_shared_for_reading_only_is_said_so(sheets):

@@ -8,17 +8,19 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from crmcanvas.analysis.checklist import template_grid
 from crmcanvas.build.pipeline import build_canvas
 from crmcanvas.core.config import Settings
-from crmcanvas.core.schema import TAB_KEYS
+from crmcanvas.core.schema import REQUIRED_TAB_KEYS
 from crmcanvas.demo import write_demo_workbook
 from crmcanvas.sources.base import SourceError
 from crmcanvas.sources.workbook import WorkbookSource
 from crmcanvas.sources.workbook_setup import init_workbook
-from tests.fixtures_setup import EXTRA, TWO_MISSING, new_findings
+from tests.fixtures_setup import EXTRA, OWN_CHECKLIST, TWO_MISSING, new_findings
 from tests.fixtures_workbook import build_workbook, sheet_values, with_cached_values
 
-NEW_TITLES = ["Enjeux", "Besoins", "Données", "Applications", "Personnes", "Rôles"]
+NEW_TITLES = ["Enjeux", "Besoins", "Données", "Applications", "Personnes", "Rôles", "Checklist"]
+CHECKLIST_HEADERS = ["ID", "Chapitre", "Item", "Sous-item", "Statut", "Responsable", "Échéance", "Commentaire"]
 
 
 def read(path):
@@ -37,10 +39,10 @@ def init_twice(path, **kw):
     return first, second
 
 
-def test_an_empty_workbook_gets_the_six_tabs(tmp_path):
+def test_an_empty_workbook_gets_the_six_tabs_and_the_checklist(tmp_path):
     path = build_workbook(tmp_path / "vide.xlsx", {"Feuil1": []})
     first, second = init_twice(path)
-    assert first.applied and first.complete and len(first.plan.steps) == 24
+    assert first.applied and first.complete and len(first.plan.steps) == 28  # 7 tabs, 14 lists, 7 frozen headers
     assert second.plan.empty and not second.applied
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Feuil1", *NEW_TITLES]  # the blank tab stays where it was
@@ -49,7 +51,7 @@ def test_an_empty_workbook_gets_the_six_tabs(tmp_path):
     assert needs.freeze_panes == "A2"
     assert lists(needs)["Statut"].formula1 == '"Nouveau,Qualifié,Validé,En cours,Livré,Rejeté"'
     canvas = read(path)
-    assert canvas.findings == [] and canvas.counts == dict.fromkeys(TAB_KEYS, 0)
+    assert canvas.findings == [] and canvas.counts == {**dict.fromkeys(REQUIRED_TAB_KEYS, 0), "checklist": 66}
 
 
 def test_the_demo_gets_lists_and_reads_with_no_new_finding(tmp_path):
@@ -71,7 +73,7 @@ def test_two_missing_tabs_and_a_renamed_column(tmp_path):
     first, second = init_twice(path)
     assert first.complete and second.plan.empty
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["enjeux", "besoins", "données", "applications", "Personnes", "Rôles"]
+    assert wb.sheetnames == ["enjeux", "besoins", "données", "applications", "Personnes", "Rôles", "Checklist"]
     assert [c.value for c in wb["besoins"][1]][4] == "Objets de données"  # kept, and not added a second time
     assert len([c for c in wb["besoins"][1] if c.value]) == 11
     assert [c.value for c in wb["enjeux"][1]] == ["ID", "Enjeu", "Indicateur", "Porteur", "Priorité", "Situation actuelle",
@@ -97,6 +99,39 @@ def test_extra_tabs_and_columns_are_left_alone(tmp_path):
     assert new_findings(before, read(path)) == []
 
 
+def test_a_canvas_without_a_checklist_gets_it_filled_from_the_template_in_the_same_save(tmp_path):
+    path = build_workbook(tmp_path / "canevas.xlsx", EXTRA)
+    first, second = init_twice(path)
+    assert first.complete and second.plan.empty
+    assert [type(s).__name__ for s in first.plan.steps if s.key == "checklist"] == ["AddTab", "SetRule", "SetRule", "Freeze"]
+    assert sheet_values(path, "Checklist") == [CHECKLIST_HEADERS, *([v or None for v in row] for row in template_grid("fr"))]
+    ws = openpyxl.load_workbook(path)["Checklist"]
+    assert ws.freeze_panes == "A2" and ws.column_dimensions["G"].number_format == "dd/mm/yyyy"
+    assert lists(ws)["Statut"].formula1 == '"À faire,En cours,Fait,Non applicable"'
+    assert "OFFSET('personnes'!$A$2" in lists(ws)["Responsable"].formula1 and lists(ws)["Responsable"].errorStyle == "warning"
+    checklist = read(path).frames["checklist"]
+    assert len(checklist) == 66 and set(checklist["statut"]) == {"a_faire"}
+
+
+def test_an_existing_checklist_keeps_its_rows_and_gets_only_what_it_lacks(tmp_path):
+    path = build_workbook(tmp_path / "canevas.xlsx", OWN_CHECKLIST)
+    before = read(path)
+    mine = sheet_values(path, "Checklist projet")
+    first, second = init_twice(path)
+    assert first.complete and second.plan.empty
+    assert not [s for s in first.plan.steps if type(s).__name__ == "AddTab"]
+    assert openpyxl.load_workbook(path).sheetnames == list(OWN_CHECKLIST)  # no second checklist tab
+    after = sheet_values(path, "Checklist projet")
+    assert len(after) == 3  # its two rows: not one template row added
+    assert [row[:7] for row in after] == [row[:7] for row in mine]  # not one of its cells changed
+    assert after[0][7:] == ["Sous-item", "Échéance"] and [row[7:] for row in after[1:]] == [[None, None]] * 2
+    ws = openpyxl.load_workbook(path)["Checklist projet"]
+    assert set(lists(ws)) == {"Statut", "Responsable"} and ws.freeze_panes == "A2"
+    checklist = read(path).frames["checklist"]
+    assert checklist["id"].tolist() == ["C01", "C02"] and checklist["statut"].tolist() == ["fait", ""]
+    assert new_findings(before, read(path)) == []
+
+
 def test_a_tab_with_rows_and_no_id_column_gets_ids_and_reads_as_well(tmp_path):
     tabs = dict(TWO_MISSING)
     tabs["rôles"] = [["Rôle", "Type"], ["Chargé de collecte", "Interne"], ["Comptable", "Interne"]]
@@ -116,6 +151,7 @@ def test_dry_run_writes_nothing(tmp_path):
     before, stat = path.read_bytes(), os.stat(path)
     result = init_workbook(path, dry_run=True)
     assert not result.applied and len(result.plan.steps) > 10
+    assert any("Checklist" in line and "66 lignes du modèle" in line for line in result.plan.lines("fr"))
     assert path.read_bytes() == before and os.stat(path).st_mtime_ns == stat.st_mtime_ns
     assert not (tmp_path / "incomplet.xlsx.lock").exists()  # not even the lock
 

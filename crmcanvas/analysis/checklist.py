@@ -91,6 +91,13 @@ class Template:
                 for n, (ch, item, sub) in enumerate(self.entries(), start=1)]
 
 
+def template_grid(lang: str = DEFAULT_LANG) -> list[list[str]]:
+    """The template's rows as the tab holds them, cells in the schema's column order: the one source of the rows
+    that the downloads, the « Créer l'onglet » button, ``crmcanvas template`` and ``crmcanvas init`` write."""
+    keys = TABS[TAB].keys
+    return [[row[key] for key in keys] for row in template().rows(lang)]
+
+
 @cache
 def template() -> Template:
     """The checklist of document 001, read once from the bundled file."""
@@ -309,4 +316,4 @@ def chapter_label(number: int | None, lang: str = DEFAULT_LANG) -> str:
 
 
 __all__ = ["INTRO", "STATUSES", "Chapter", "ChapterProgress", "ChecklistProgress", "Row", "Template", "TemplateItem",
-           "chapter_label", "progress", "tab_present", "template"]
+           "chapter_label", "progress", "tab_present", "template", "template_grid"]

@@ -169,7 +169,7 @@ CHECKLIST = Tab(
         Column("item", ("item", "items", "sujet", "point", "action", "tache", "element", "topic", "task"), need="required"),
         Column("sous_item", ("sous item", "sous items", "sous element", "sous point", "sous tache", "detail", "sub item", "subitem", "sub task", "sub topic")),
         Column("statut", ("statut", "etat", "avancement", "status", "state", "progress"), "enum", enum="statut_checklist", need="recommended"),
-        Column("responsable", ("responsable", "porteur", "qui", "pilote", "owner", "responsible", "assignee", "assigned to", "who"), "ref", ("personnes",), "responsable", need="recommended"),
+        Column("responsable", ("responsable", "porteur", "qui", "pilote", "owner", "responsible", "assignee", "assigned to", "who"), "ref", ("personnes",), "responsable", need="recommended", one_per_cell=True),
         Column("echeance", ("echeance", "date", "date limite", "date cible", "pour le", "deadline", "due", "due date", "due on"), "date"),
         Column("commentaire", ("commentaire", "commentaires", "remarque", "remarques", "note", "notes", "comment", "comments")),
     ),

@@ -1,8 +1,10 @@
 """The checklist template as a tab: files to paste into the canvas (CSV, XLSX), or the tab written into the source.
 
-A canvas without a ``checklist`` tab gets one of three ways, all from the same
-rows (:meth:`crmcanvas.analysis.checklist.Template.rows`, headers in the
-language asked for — French for a new tab, like every tab crmcanvas writes):
+A canvas without a ``checklist`` tab gets one of three ways here, all from the
+same rows (:func:`crmcanvas.analysis.checklist.template_grid`, headers in the
+language asked for — French for a new tab, like every tab crmcanvas writes);
+``crmcanvas template`` and ``crmcanvas init`` write those very rows too
+(:mod:`crmcanvas.setup.plan`):
 
 * :func:`template_csv` — the Excel-friendly, formula-neutralised CSV of
   :mod:`crmcanvas.reports.csv_export`;
@@ -21,7 +23,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from crmcanvas.analysis.checklist import TAB, template
+from crmcanvas.analysis.checklist import TAB, template_grid
 from crmcanvas.core.config import Settings
 from crmcanvas.core.schema import TABS
 from crmcanvas.i18n import DEFAULT_LANG, msg
@@ -38,9 +40,7 @@ def headers(lang: str = DEFAULT_LANG) -> list[str]:
 
 def template_frame(lang: str = DEFAULT_LANG) -> pd.DataFrame:
     """The template's rows under the tab's headers: the checklist of document 001, every status « à faire »."""
-    keys = TABS[TAB].keys
-    rows = template().rows(lang)
-    return pd.DataFrame([[row[key] for key in keys] for row in rows], columns=headers(lang))
+    return pd.DataFrame(template_grid(lang), columns=headers(lang))
 
 
 def template_csv(lang: str = DEFAULT_LANG) -> bytes:

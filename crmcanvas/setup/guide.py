@@ -1,16 +1,18 @@
-"""What a template carries besides its headers: one example row per tab, the « Mode d'emploi » tab, column widths.
+"""What a template carries besides its headers: one example row per canvas tab, the « Mode d'emploi » tab, column widths.
 
 Every word comes from ``crmcanvas/i18n/setup.toml``. The example rows point at
 each other (the need's role is the example role R000, its stake E000…), so a
 template loads with no unresolved reference and no finding but the
 ``example_row`` infos that ask for them to be deleted. Enum cells hold the very
-labels the drop-down lists offer.
+labels the drop-down lists offer. The six canvas tabs (``REQUIRED_TAB_KEYS``)
+get an example row; the optional checklist gets none: its rows are the real
+template (:func:`crmcanvas.setup.plan.starting_rows`). The guide describes all
+seven tabs (``TAB_KEYS``).
 """
 
 from __future__ import annotations
 
-from crmcanvas.core.schema import REQUIRED_TAB_KEYS as TAB_KEYS
-from crmcanvas.core.schema import TABS, Column, value_label
+from crmcanvas.core.schema import CHECKLIST, REQUIRED_TAB_KEYS, TAB_KEYS, TABS, Column, value_label
 from crmcanvas.i18n import has, t
 from crmcanvas.setup.rules import choices, list_rule, range_target
 
@@ -29,7 +31,8 @@ _EXAMPLE_CODES: dict[tuple[str, str], str] = {
 }
 
 _WIDE = {"besoin": 60, "definition": 48, "situation_actuelle": 42, "situation_desiree": 42, "description": 42,
-         "persona": 42, "attributs": 36}  # long texts: wrapped in a wide column
+         "persona": 42, "attributs": 36,
+         "chapitre": 24, "item": 40, "sous_item": 50, "commentaire": 40}  # long texts: wrapped in a wide column
 WRAPPED = frozenset(_WIDE)
 
 
@@ -38,7 +41,9 @@ def example_id(tab: str) -> str:
 
 
 def example_row(tab: str, lang: str) -> dict[str, str]:
-    """The example row of ``tab``: canonical column -> cell text."""
+    """The example row of a canvas tab (one of ``REQUIRED_TAB_KEYS``): canonical column -> cell text."""
+    if tab not in REQUIRED_TAB_KEYS:
+        raise ValueError(f"{tab!r} has no example row: its new rows are its own template (setup.plan.starting_rows)")
     row: dict[str, str] = {}
     for col in TABS[tab].columns:
         row[col.key] = _example_cell(tab, col, lang)
@@ -73,8 +78,14 @@ def column_width(col: Column, lang: str) -> float:
     return float(max(12, min(width, 40)))
 
 
+def date_format(lang: str) -> str:
+    """The number format a new date column gets (Excel and Google alike): day first in French, as the loader reads
+    dates; ISO in English (unambiguous, read too)."""
+    return t("setup.date_format", lang)
+
+
 def guide_rows(lang: str, titles: dict[str, str]) -> list[list[str]]:
-    """The « Mode d'emploi » tab: a few lines of method, then one line per tab and per column."""
+    """The « Mode d'emploi » tab: a few lines of method, then one line per tab and per column (the checklist too)."""
     rows = [
         [t("setup.guide.heading", lang)],
         [],
@@ -82,6 +93,7 @@ def guide_rows(lang: str, titles: dict[str, str]) -> list[list[str]]:
         [t("setup.guide.references", lang)],
         [t("setup.guide.examples", lang)],
         [t("setup.guide.ids", lang)],
+        [t("setup.guide.checklist", lang, title=titles[CHECKLIST.key])],
         [],
         [t("setup.guide.col.tab", lang), t("setup.guide.col.column", lang), t("setup.guide.col.what", lang),
          t("setup.guide.col.list", lang)],
@@ -94,7 +106,7 @@ def guide_rows(lang: str, titles: dict[str, str]) -> list[list[str]]:
     return rows
 
 
-GUIDE_TABLE_ROW = 8  # 1-based row of the guide's table header (bold)
+GUIDE_TABLE_ROW = 9  # 1-based row of the guide's table header (bold)
 
 
 def _list_text(col: Column, lang: str, titles: dict[str, str]) -> str:
@@ -106,4 +118,5 @@ def _list_text(col: Column, lang: str, titles: dict[str, str]) -> str:
     return ""
 
 
-__all__ = ["EXAMPLE_NUMBER", "GUIDE_TABLE_ROW", "WRAPPED", "column_width", "example_id", "example_row", "guide_rows"]
+__all__ = ["EXAMPLE_NUMBER", "GUIDE_TABLE_ROW", "WRAPPED", "column_width", "date_format", "example_id", "example_row",
+           "guide_rows"]

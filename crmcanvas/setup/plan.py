@@ -4,7 +4,11 @@ The input is a :class:`SheetState` (each tab's title, its rows as a read shows
 them, frozen rows, the validations found near the top, protected columns); the
 output is a :class:`Plan` of **additive** steps only:
 
-* :class:`AddTab` — a canvas tab the sheet lacks, with its header row;
+* :class:`AddTab` — a canvas tab the sheet lacks, with its header row (the
+  optional ``checklist`` tab too, with the rows of the checklist template:
+  :func:`crmcanvas.analysis.checklist.template_grid`, the rows the readiness
+  page offers; a checklist tab that exists is the project's, and only gets what
+  the other tabs get);
 * :class:`AddColumns` — the columns a tab lacks, written in its header row
   *after the last used column of the whole tab* (never over anyone's data);
 * :class:`FillIds` — a tab that had rows but no ID column gets IDs in the new
@@ -32,11 +36,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from crmcanvas.analysis.checklist import template_grid
 from crmcanvas.build.load import header_matcher
 from crmcanvas.core.config import Settings
 from crmcanvas.core.ids import next_ids
-from crmcanvas.core.schema import REQUIRED_TAB_KEYS as TAB_KEYS
-from crmcanvas.core.schema import TABS
+from crmcanvas.core.schema import CHECKLIST, TAB_KEYS, TABS
 from crmcanvas.core.shape import HEADER_SCAN_ROWS, header_row, match_titles
 from crmcanvas.core.text import clean
 from crmcanvas.i18n import Text, msg, t
@@ -83,8 +87,11 @@ class AddTab:
     key: str
     title: str
     headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...] = ()  # written under the headers (the checklist's template); none for the others
 
     def describe(self) -> Text:
+        if self.rows:
+            return msg("setup.plan.add_tab_rows", title=self.title, count=len(self.headers), rows=len(self.rows))
         return msg("setup.plan.add_tab", title=self.title, count=len(self.headers))
 
 
@@ -185,6 +192,14 @@ class Plan:
 # ---------------------------------------------------------------------- planning
 
 
+def starting_rows(key: str, lang: str) -> tuple[tuple[str, ...], ...]:
+    """The rows a new tab starts with: the checklist template's for the checklist, none for the canvas tabs
+    (a template's example rows are a template's alone: :mod:`crmcanvas.setup.template`)."""
+    if key != CHECKLIST.key:
+        return ()
+    return tuple(tuple(row) for row in template_grid(lang))
+
+
 def new_title(key: str, settings: Settings, lang: str) -> str:
     """The title a canvas tab gets when it is created: the configured one, else its label (« Besoins », "Needs")."""
     configured = settings.tabs.get(key, TABS[key].title)
@@ -242,7 +257,7 @@ def plan_setup(state: SheetState, settings: Settings | None = None, *, lang: str
             while title.casefold() in taken:  # a tab of that name exists but was paired with another part
                 title = t("setup.new_tab_suffix", lang, title=title)
             taken.add(title.casefold())
-            plan.steps.append(AddTab(key, title, headers))
+            plan.steps.append(AddTab(key, title, headers, starting_rows(key, lang)))
             plan.layout[key] = Layout(title, 0, {c.key: i for i, c in enumerate(tab.columns)}, new=True)
             continue
         _plan_existing_tab(plan, key, state.tab(found[key]), settings, lang)
@@ -341,5 +356,5 @@ def _plan_protection(plan: Plan, state: SheetState) -> None:
 
 __all__ = [
     "AddColumns", "AddTab", "FillIds", "Freeze", "Layout", "OtherRule", "Plan", "ProtectIds", "SetRule", "SheetState", "Step",
-    "RULE_ROWS", "TabState", "describe_rule", "find_tabs", "new_title", "plan_setup",
+    "RULE_ROWS", "TabState", "describe_rule", "find_tabs", "new_title", "plan_setup", "starting_rows",
 ]

@@ -5,10 +5,10 @@
   language (:func:`choices`): the loader reads every label back as its code, so
   a value picked from a list never becomes an ``invalid_value`` finding;
 * a **reference** column whose cell names one row of one tab (a need's role,
-  who expressed it, a stake's owner, a data object's master application) gets
-  the target tab's ID column as a list-from-range, *warning only*: the list
-  follows new rows, and a name typed freely is still accepted (the loader
-  resolves names too);
+  who expressed it, a stake's owner, a data object's master application, a
+  checklist row's owner) gets the target tab's ID column as a list-from-range,
+  *warning only*: the list follows new rows, and a name typed freely is still
+  accepted (the loader resolves names too);
 * a reference column that holds lists (« E1, E3 ») or may point at two tabs
   (an owner is a role *or* a person) gets no list: a strict one would refuse
   what the loader accepts.

@@ -3,8 +3,9 @@
 It is built by the plan ``init`` makes for an empty workbook (so a template and
 an initialised sheet carry the same headers, drop-downs and frozen rows), then
 given what only a new file gets: a « Mode d'emploi » tab first, one example row
-per tab (ID ``…000``, pointing at the other examples), styled headers and set
-column widths. The file appears whole or not at all (written next to its target,
+per canvas tab (ID ``…000``, pointing at the other examples), styled headers and
+set column widths. The optional checklist tab comes last, filled by the plan
+with the checklist template (its rows are real, not examples: no example row). The file appears whole or not at all (written next to its target,
 then renamed).
 """
 
@@ -18,13 +19,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from crmcanvas.core.config import Settings
-from crmcanvas.core.schema import REQUIRED_TAB_KEYS as TAB_KEYS
-from crmcanvas.core.schema import TABS
+from crmcanvas.core.schema import REQUIRED_TAB_KEYS, TAB_KEYS, TABS
 from crmcanvas.i18n import t
 from crmcanvas.setup.guide import GUIDE_TABLE_ROW, WRAPPED, example_row, guide_rows
 from crmcanvas.setup.plan import Plan, SheetState, plan_setup
 
 _GUIDE_WIDTHS = (22, 24, 80, 48)
+_GUIDE_LINE = 150  # characters a line of the merged A:D paragraphs holds, about
 _TOP = Alignment(vertical="top", wrap_text=True)
 
 
@@ -46,7 +47,7 @@ def build_template(settings: Settings | None = None, lang: str | None = None) ->
     apply_plan(wb, plan, lang)
     wb.remove(default)
     titles = {key: plan.layout[key].title for key in TAB_KEYS}
-    for key in TAB_KEYS:
+    for key in REQUIRED_TAB_KEYS:  # the checklist's rows are its template (written by the plan): no example
         ws = wb[titles[key]]
         layout = plan.layout[key]
         example = example_row(key, lang)
@@ -55,6 +56,8 @@ def build_template(settings: Settings | None = None, lang: str | None = None) ->
             cell = ws.cell(row=layout.header_row + 2, column=layout.columns[col.key] + 1)
             cell.value = value or None
             cell.alignment = _TOP if col.key in WRAPPED else Alignment(vertical="top")
+    for key in TAB_KEYS:
+        ws = wb[titles[key]]
         ws.auto_filter.ref = ws.dimensions
     guide = wb.create_sheet(t("setup.guide.title", lang), 0)
     for line in guide_rows(lang, titles):
@@ -74,7 +77,8 @@ def build_template(settings: Settings | None = None, lang: str | None = None) ->
             row[0].font = Font(bold=True)
     for number in range(3, GUIDE_TABLE_ROW - 1):
         guide.merge_cells(start_row=number, start_column=1, end_row=number, end_column=4)
-        guide.row_dimensions[number].height = 45
+        lines = -(-len(str(guide.cell(row=number, column=1).value or "")) // _GUIDE_LINE)
+        guide.row_dimensions[number].height = 15 * max(2, lines + 1)
     guide.freeze_panes = f"A{GUIDE_TABLE_ROW + 1}"
     wb.active = 0
     return wb

@@ -12,7 +12,9 @@
 2. **one** ``batchUpdate`` built from the plan (:func:`batch_requests`):
    ``addSheet`` (with a ``sheetId`` chosen by us, so later requests of the same
    batch can name the new tab), ``appendDimension`` when a tab is too narrow
-   for its new columns, ``updateCells`` for headers and IDs,
+   for its new columns, ``updateCells`` for headers and IDs (and, for a new
+   checklist tab, the rows of the checklist template under its headers, in
+   the same ``updateCells``; their due-date cells formatted as dates),
    ``setDataValidation``, ``updateSheetProperties`` (``frozenRowCount``) and,
    when asked, ``addProtectedRange`` (``warningOnly``). Google applies a batch
    whole or not at all;
@@ -39,8 +41,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crmcanvas.core.config import Settings
+from crmcanvas.core.schema import TABS
 from crmcanvas.i18n import Text, msg, t
 from crmcanvas.setup import SetupResult
+from crmcanvas.setup.guide import date_format
 from crmcanvas.setup.plan import (
     RULE_ROWS,
     AddColumns,
@@ -152,6 +156,18 @@ def _string_cells(values: list[str], *, bold: bool = False) -> dict[str, Any]:
     return {"values": cells}
 
 
+def _row_cells(key: str, row: tuple[str, ...], lang: str) -> dict[str, Any]:
+    """A row a new tab starts with (the checklist template): texts as texts, an empty cell left empty, a date
+    column's cell formatted as a date so that a date typed there later shows as one (:func:`date_format`)."""
+    cells: list[dict[str, Any]] = []
+    for col, value in zip(TABS[key].columns, row, strict=True):
+        cell: dict[str, Any] = {"userEnteredValue": {"stringValue": value}} if value else {}
+        if col.kind == "date":
+            cell["userEnteredFormat"] = {"numberFormat": {"type": "DATE", "pattern": date_format(lang)}}
+        cells.append(cell)
+    return {"values": cells}
+
+
 def google_rule_json(rule: ListRule | RangeRule) -> dict[str, Any]:
     """The ``DataValidationRule`` for a plan's rule: a drop-down (``showCustomUi``), strict or warning only."""
     if isinstance(rule, ListRule):
@@ -172,12 +188,14 @@ def batch_requests(plan: Plan, google: GoogleState, lang: str) -> list[dict[str,
     for step in plan.steps:
         if isinstance(step, AddTab):
             ids[step.title], free = free, free + 1
-            sizes[step.title] = (NEW_TAB_ROWS, max(NEW_TAB_COLUMNS, len(step.headers)))
+            sizes[step.title] = (max(NEW_TAB_ROWS, len(step.rows) + 1), max(NEW_TAB_COLUMNS, len(step.headers)))
             requests.append({"addSheet": {"properties": {"sheetId": ids[step.title], "title": step.title, "gridProperties": {
                 "rowCount": sizes[step.title][0], "columnCount": sizes[step.title][1]}}}})
             requests.append({"updateCells": {"start": {"sheetId": ids[step.title], "rowIndex": 0, "columnIndex": 0},
-                                             "rows": [_string_cells(list(step.headers), bold=True)],
-                                             "fields": "userEnteredValue,userEnteredFormat.textFormat.bold"}})
+                                             "rows": [_string_cells(list(step.headers), bold=True),
+                                                      *(_row_cells(step.key, row, lang) for row in step.rows)],
+                                             "fields": "userEnteredValue,userEnteredFormat.textFormat.bold,"
+                                                       "userEnteredFormat.numberFormat"}})
         elif isinstance(step, AddColumns):
             rows, columns = sizes[step.title]
             need = step.start + len(step.headers)

@@ -16,6 +16,10 @@ What a workbook keeps of a plan:
   without a million blank entries;
 * enum lists refuse other values (Excel's "Stop" alert), ID lists only warn;
 * the header row is frozen (``freeze_panes``) unless panes are frozen already;
+* a new tab gets styled headers and column widths; its rows, when the plan
+  brings some (the checklist template), are written in the same save, and a
+  date column (the checklist's due date) is formatted as a date for the whole
+  column (``DD/MM/YYYY`` in French), so a date typed there later shows as one;
 * ID protection is not offered: protecting a sheet in Excel locks all of it,
   which would stop the workshop (see :mod:`crmcanvas.setup.plan`).
 """
@@ -35,7 +39,7 @@ from crmcanvas.core.config import Settings
 from crmcanvas.core.schema import TABS
 from crmcanvas.i18n import msg, t
 from crmcanvas.setup import SetupResult
-from crmcanvas.setup.guide import WRAPPED, column_width
+from crmcanvas.setup.guide import WRAPPED, column_width, date_format
 from crmcanvas.setup.plan import (
     RULE_ROWS,
     AddColumns,
@@ -157,14 +161,7 @@ def apply_plan(wb: Any, plan: Plan, lang: str) -> None:
     """Carry out every step of ``plan`` on an openpyxl workbook (nothing is saved here)."""
     for step in plan.steps:
         if isinstance(step, AddTab):
-            ws = wb.create_sheet(step.title)
-            for index, (col, header) in enumerate(zip(TABS[step.key].columns, step.headers, strict=True), start=1):
-                cell = ws.cell(row=1, column=index)
-                put(ws, 1, index, header)
-                style_header(cell)
-                ws.column_dimensions[get_column_letter(index)].width = column_width(col, lang)
-                if col.key in WRAPPED:
-                    ws.column_dimensions[get_column_letter(index)].alignment = Alignment(wrap_text=True, vertical="top")
+            _add_tab(wb, step, lang)
         elif isinstance(step, AddColumns):
             ws = wb[step.title]
             left = ws.cell(row=step.row + 1, column=step.start) if step.start else None
@@ -180,6 +177,29 @@ def apply_plan(wb: Any, plan: Plan, lang: str) -> None:
             wb[step.title].add_data_validation(data_validation(step, lang))
         elif isinstance(step, Freeze):
             wb[step.title].freeze_panes = f"A{step.rows + 1}"
+
+
+def _add_tab(wb: Any, step: AddTab, lang: str) -> None:
+    """A new tab: styled headers, widths, wrapped long texts, date columns as dates, then the plan's rows."""
+    ws = wb.create_sheet(step.title)
+    columns = TABS[step.key].columns
+    for index, (col, header) in enumerate(zip(columns, step.headers, strict=True), start=1):
+        cell = ws.cell(row=1, column=index)
+        put(ws, 1, index, header)
+        style_header(cell)
+        dimension = ws.column_dimensions[get_column_letter(index)]
+        dimension.width = column_width(col, lang)
+        if col.key in WRAPPED:
+            dimension.alignment = Alignment(wrap_text=True, vertical="top")
+        if col.kind == "date":
+            dimension.number_format = date_format(lang)
+    for number, row in enumerate(step.rows, start=2):
+        for index, (col, value) in enumerate(zip(columns, row, strict=True), start=1):
+            put(ws, number, index, value)
+            cell = ws.cell(row=number, column=index)
+            cell.alignment = Alignment(wrap_text=col.key in WRAPPED, vertical="top")
+            if col.kind == "date":  # a cell's own style wins over its column's: it needs the format too
+                cell.number_format = date_format(lang)
 
 
 # ---------------------------------------------------------------------- init
