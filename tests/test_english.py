@@ -102,13 +102,14 @@ def _without_sheet_text(text: str) -> str:
 def french_on(at) -> list[str]:
     wholes, fragments = french_catalogue()
     found = []
-    for shown_text in screen_texts(at):
+    for shown_text in dict.fromkeys(screen_texts(at)):  # a text shown twice is checked once
         text = _without_sheet_text(shown_text)
         if text in wholes:
             found.append(text)
             continue
+        # The substring test first: a regex per fragment and text made a page's check take half a minute.
         found += [f"{key}: {piece!r} in {text[:80]!r}" for key, piece in fragments
-                  if re.search(rf"(?<!\w){re.escape(piece)}(?!\w)", text)]
+                  if piece in text and re.search(rf"(?<!\w){re.escape(piece)}(?!\w)", text)]
     return found
 
 
