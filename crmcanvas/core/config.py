@@ -98,6 +98,8 @@ class Settings(BaseModel):
     fuzzy_cutoff: float = Field(80.0, ge=50, le=100)
     departments: list[str] = Field(default_factory=lambda: list(DEFAULT_DEPARTMENTS))
     language: Literal["fr", "en"] = "fr"
+    wall_pages: list[str] = Field(default_factory=list, description="Pages the wall rotates through (page keys); empty = every wall page")
+    wall_rotate_seconds: int = Field(0, ge=0, le=3600, description="Seconds each page stays on the wall before the next; 0 = no rotation")
 
     @field_validator("tabs")
     @classmethod

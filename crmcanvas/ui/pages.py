@@ -4,6 +4,14 @@ The sidebar, the wall's rotation, the sponsor view and the tests all read this
 list; adding a page is one entry here plus its file in ``pages/``. A page's
 title is the catalogue entry ``ui.pages.<key>``. Streamlit serves each file of
 ``pages/`` at ``/<file name>``, so a deep link keeps working on a fresh server.
+
+Fields after ``icon`` have defaults, so an entry stays one line:
+
+- ``sponsor``: part of the read-only sponsor view (``?vue=sponsor``);
+- ``wall``: may be projected and rotated on the wall (``?mode=projection``);
+- ``when``: a condition the page needs to be listed at all, by name
+  (``"snapshots"``: at least one weekly snapshot exists — see
+  :func:`crmcanvas.ui.state.has_snapshots`); None: always listed.
 """
 
 from __future__ import annotations
@@ -18,6 +26,12 @@ class Page:
     icon: str
     sponsor: bool = False  # part of the read-only sponsor view (?vue=sponsor)
     wall: bool = True  # may be projected and rotated on the wall (?mode=projection)
+    when: str | None = None  # named condition for the page to be listed (see module docstring)
+
+    @property
+    def url_path(self) -> str:
+        """The page's URL path as Streamlit serves it ("" for the entry point)."""
+        return "" if self.path == "app.py" else self.path.rsplit("/", 1)[-1].removesuffix(".py")
 
 
 PAGES: tuple[Page, ...] = (
@@ -25,6 +39,7 @@ PAGES: tuple[Page, ...] = (
     Page("coverage", "pages/coverage.py", ":material/account_tree:", sponsor=True),
     Page("quality", "pages/quality.py", ":material/health_and_safety:"),
     Page("tabs", "pages/tabs.py", ":material/table_view:"),
+    Page("connection", "pages/connection.py", ":material/cable:", wall=False),
 )
 
 
@@ -32,4 +47,8 @@ def page(key: str) -> Page:
     return next(p for p in PAGES if p.key == key)
 
 
-__all__ = ["PAGES", "Page", "page"]
+def page_keys() -> list[str]:
+    return [p.key for p in PAGES]
+
+
+__all__ = ["PAGES", "Page", "page", "page_keys"]

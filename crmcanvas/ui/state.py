@@ -5,11 +5,21 @@ twenty people looking at the wall screen cost one sheet read per refresh.
 Everything computed from a canvas is cached per (canvas version, settings):
 the settings are part of every key, so changing ``departments`` or a threshold
 shows at the next rerun, without restarting the server.
+
+Live pages: :func:`live_canvas` draws the feed banner in a small fragment that
+runs every :data:`WATCH_SECONDS` (so « synchronisé il y a N s » stays true and
+the feed is asked often enough for an edit to show within ``refresh_seconds``
+plus a second or two); when the canvas version changes, the whole page reruns.
+Widgets keep their values across that rerun when they have a ``key`` (a keyed
+widget's identity is its key, not its options: a new stake in the list does
+not reset the stake chosen). The feed reads the source at most once per
+``refresh_seconds`` for the whole server, however many pages watch it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import streamlit as st
@@ -87,21 +97,63 @@ def _first_state(live: CanvasFeed, lang: str) -> FeedState:
     return live.get()
 
 
+WATCH_SECONDS = 1.0  # how often an open page asks the shared feed (a lock and a comparison: no read)
+_SEEN = "_crmcanvas_seen_version"  # session state: the canvas version this browser last drew
+
+
+def _version(state: FeedState) -> str | None:
+    return state.canvas.version if state.canvas is not None else None
+
+
 def _watch(live: CanvasFeed, shown: str | None, lang: str) -> None:
-    """The banner of a page that is not itself live: redrawn every ``refresh_seconds`` (so its ages
-    stay true), and the page reruns when a new version of the canvas (or the first one) arrives."""
-    state = live.get()
-    if (state.canvas.version if state.canvas is not None else None) != shown:
+    """The banner of a live page, redrawn every :data:`WATCH_SECONDS` (so its ages stay true); the page
+    reruns as soon as a new version of the canvas (or the first one) arrives."""
+    state = live.get(wait=WATCH_SECONDS)
+    if _version(state) != shown:
         st.rerun()
     widgets.feed_banner(state, lang)
+    widgets.change_line(last_change(live, lang), lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _change_summary(old_version: str, new_version: str, lang: str, _old: Canvas, _new: Canvas) -> str:
+    from crmcanvas.analysis.changes import canvas_changes
+
+    return canvas_changes(_old, _new).summary(lang)
+
+
+def last_change(live: CanvasFeed, lang: str) -> tuple[datetime, str] | None:
+    """When the canvas last changed and what changed (« +2 besoins, E03 modifié »), by ID between the
+    previous and the current canvas of the shared feed; computed once per pair of versions for every viewer."""
+    state = live.state()
+    previous = live.previous
+    if previous is None or state.canvas is None or state.changed_at is None:
+        return None
+    if previous.version == state.canvas.version:
+        return None
+    summary = _change_summary(previous.version, state.canvas.version, lang, previous, state.canvas)
+    return (state.changed_at, summary) if summary else None
+
+
+def _announce(live: CanvasFeed, state: FeedState, lang: str) -> None:
+    """A toast when this browser sees a new version of the canvas (not on its first visit)."""
+    version = _version(state)
+    seen = st.session_state.get(_SEEN)
+    st.session_state[_SEEN] = version
+    if seen is None or version is None or seen == version:
+        return
+    change = last_change(live, lang)
+    if change is not None:
+        st.toast(t("changes.toast", lang, summary=md(change[1])), icon=":material/sync:", duration="long")
 
 
 def live_canvas(*, watch: bool = True) -> tuple[Canvas | None, Settings | None]:
     """The shared canvas and the settings, after drawing the feed banner (or why there is no canvas).
 
-    ``watch=True`` for a page drawn once: its banner is a fragment that keeps
-    watching the feed. ``watch=False`` inside a page's own live fragment.
-    Never raises: a broken setting or source is shown, in the reader's words.
+    ``watch=True`` (every page): the banner is a fragment that keeps watching
+    the feed and reruns the page when the canvas changes. ``watch=False``
+    inside a fragment of the caller's own. Never raises: a broken setting or
+    source is shown, in the reader's words.
     """
     try:
         cfg = settings()
@@ -114,12 +166,21 @@ def live_canvas(*, watch: bool = True) -> tuple[Canvas | None, Settings | None]:
         return None, cfg
     lang = cfg.language
     state = _first_state(live, lang)
+    _announce(live, state, lang)
     if watch:
-        shown = state.canvas.version if state.canvas is not None else None
-        st.fragment(_watch, run_every=cfg.refresh_seconds)(live, shown, lang)
+        st.fragment(_watch, run_every=WATCH_SECONDS)(live, _version(state), lang)
     else:
         widgets.feed_banner(state, lang)
+        widgets.change_line(last_change(live, lang), lang)
     return state.canvas, cfg
+
+
+def feed_or_none() -> CanvasFeed | None:
+    """The shared feed, or None when the settings or the source cannot be opened (the page says why)."""
+    try:
+        return feed()
+    except (ConfigError, SourceError):
+        return None
 
 
 def refresh_every() -> int | None:
@@ -164,3 +225,28 @@ def _drilldown(version: str, source: str, settings_json: str, stake: str, _canva
 def drilldown(canvas: Canvas, cfg: Settings, stake: str):
     """One stake's needs, data, applications and roles, computed once per version, settings and stake."""
     return _drilldown(canvas.version, canvas.source, settings_key(cfg), stake, canvas, cfg)
+
+
+# ---------------------------------------------------------------- hooks for the weekly snapshots
+
+
+def previous_metrics(canvas: Canvas, cfg: Settings) -> dict[str, object] | None:
+    """The metrics of the last weekly snapshot (metric code -> value), or None when there is none.
+
+    The overview shows each headline tile's change since then. Hook for the snapshots
+    module: it returns None until snapshots exist.
+    """
+    return None
+
+
+def has_snapshots() -> bool:
+    """At least one weekly snapshot exists (the sponsor's trend page is listed only then). Hook: False for now."""
+    return False
+
+
+def source_info():
+    """What the Connexion page and the wall tell about the source (no secret), or None without a source."""
+    from crmcanvas.ui.source_info import describe
+
+    live = feed_or_none()
+    return describe(live.source) if live is not None else None
