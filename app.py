@@ -25,7 +25,7 @@ if canvas is not None:
         widgets.top_gaps(result.gaps, lang)
     with source:
         st.subheader(t("overview.source", lang))
-        widgets.source_status(state.feed().state(), state.source_info(), lang)
+        widgets.source_status(state.feed().state(), state.source_info(), lang, technical=modes.shows_findings())
 
     if modes.shows_findings():
         st.subheader(t("findings", lang))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -18,7 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage",
+                 "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+                 "--disable-backgrounding-occluded-windows"]  # every open page keeps its live timer
 
 
 def free_port() -> int:
@@ -91,8 +94,9 @@ def chromium_page(viewport=(1400, 900)):
 
 
 def metric_value(page, label: str) -> str:
-    """The value of the st.metric whose label is `label`, as shown on screen."""
-    metric = page.locator("[data-testid=stMetric]").filter(has=page.locator("[data-testid=stMetricLabel]", has_text=label))
+    """The value of the st.metric whose label is exactly `label`, as shown on screen."""
+    exact = re.compile(rf"^\s*{re.escape(label)}\s*$")
+    metric = page.locator("[data-testid=stMetric]").filter(has=page.locator("[data-testid=stMetricLabel]", has_text=exact))
     return metric.locator("[data-testid=stMetricValue]").first.inner_text().strip()
 
 

@@ -24,7 +24,7 @@ def test_demo_dashboard_in_chromium(tmp_path):
         page.get_by_role("link", name="Couverture et traçabilité").click()
         page.get_by_text("Enjeux servis par aucun besoin (1)").first.wait_for(timeout=60_000)
         page.locator(".js-plotly-plot .main-svg").nth(3).wait_for(timeout=30_000)  # bars, Sankey, gaps, matrix
-        assert metric_value(page, "Enjeux couverts") == "88 %"
+        assert metric_value(page, "Enjeux couverts par au moins un besoin") == "88 %"
         page.screenshot(path=str(tmp_path / "coverage.png"), full_page=True)
 
         page.get_by_role("link", name="Qualité des données").click()

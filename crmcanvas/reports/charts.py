@@ -62,7 +62,7 @@ class Size:
 
 
 SCREEN = Size()
-WALL = Size(font=18, row=34, label=38, node_label=22)
+WALL = Size(font=20, row=38, label=36, node_label=22)
 PRINT = Size(font=16, row=30, label=48, node_label=28)
 
 

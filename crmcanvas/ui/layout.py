@@ -62,10 +62,6 @@ def sidebar(mode: modes.Mode, lang: str) -> None:
             st.caption(t("modes.sponsor_caption", lang))
         for entry in modes.visible_pages(mode):
             st.page_link(entry.path, label=t(f"pages.{entry.key}", lang), icon=entry.icon, query_params=mode.params)
-        if mode.sponsor:
-            from crmcanvas.ui import report
-
-            report.sponsor_report_button(lang)
 
 
 def wall_header(title: str, lang: str) -> None:
@@ -77,6 +73,6 @@ def wall_header(title: str, lang: str) -> None:
     if url is None:
         st.title(title)
         return
-    left, right = st.columns([6, 1], vertical_alignment="center")
+    left, right = st.columns([8, 1], vertical_alignment="center")
     left.title(title)
     right.image(wall.qr_png(url), caption=t("wall.qr_caption", lang), width="stretch")

@@ -17,7 +17,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from crmcanvas.core.canvas import Canvas
-from crmcanvas.core.config import ConfigError, Settings
+from crmcanvas.core.config import Settings
 from crmcanvas.ui import state
 from crmcanvas.ui.messages import t
 
@@ -47,16 +47,8 @@ def _maker(canvas: Canvas, cfg: Settings, source: str) -> Callable[[], bytes]:
     return lambda: report_pdf(canvas, cfg, source)
 
 
-def sponsor_report_button(lang: str) -> None:
-    """« Rapport PDF » (A4 landscape): nothing is drawn until there is a canvas to report on."""
-    try:
-        cfg = state.settings()
-    except ConfigError:
-        return
-    live = state.feed_or_none()
-    current = live.state() if live is not None else None
-    if current is None or current.canvas is None:
-        return
-    st.download_button(t("report.button", lang), data=_maker(current.canvas, cfg, current.source),
+def sponsor_report_button(lang: str, canvas: Canvas, cfg: Settings, source: str) -> None:
+    """« Rapport PDF » (A4 landscape) of the canvas this page shows."""
+    st.download_button(t("report.button", lang), data=_maker(canvas, cfg, source),
                        file_name=t("report.filename", lang), mime="application/pdf", icon=":material/picture_as_pdf:",
                        on_click="ignore", help=t("report.help", lang), key="crmcanvas_sponsor_report")

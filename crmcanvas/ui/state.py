@@ -147,6 +147,19 @@ def _announce(live: CanvasFeed, state: FeedState, lang: str) -> None:
         st.toast(t("changes.toast", lang, summary=md(change[1])), icon=":material/sync:", duration="long")
 
 
+def _sponsor_report(state: FeedState, cfg: Settings) -> None:
+    """The sponsor's « Rapport PDF » button, at the end of the sidebar, once there is a canvas to report on."""
+    from crmcanvas.ui import modes
+
+    mode = modes.current()
+    if state.canvas is None or not mode.sponsor or mode.wall:
+        return
+    from crmcanvas.ui.report import sponsor_report_button
+
+    with st.sidebar:
+        sponsor_report_button(cfg.language, state.canvas, cfg, state.source)
+
+
 def live_canvas(*, watch: bool = True) -> tuple[Canvas | None, Settings | None]:
     """The shared canvas and the settings, after drawing the feed banner (or why there is no canvas).
 
@@ -167,6 +180,7 @@ def live_canvas(*, watch: bool = True) -> tuple[Canvas | None, Settings | None]:
     lang = cfg.language
     state = _first_state(live, lang)
     _announce(live, state, lang)
+    _sponsor_report(state, cfg)
     if watch:
         st.fragment(_watch, run_every=WATCH_SECONDS)(live, _version(state), lang)
     else:

@@ -204,9 +204,10 @@ def metric_delta(value: object, before: object, unit: str, lang: str = "fr") -> 
     """The change since the last snapshot: « +3 pts », « −2 », None when either side is missing or nothing moved."""
     if not isinstance(value, int | float) or not isinstance(before, int | float):
         return None
-    diff = float(value) - float(before)
-    if round(diff) == 0 and unit == "pct":
-        return None
+    if unit == "pct":  # the difference of the numbers people read (88 % and 75 %: +13), not of the raw ones
+        diff = float(f"{float(value):.0f}") - float(f"{float(before):.0f}")
+    else:
+        diff = float(value) - float(before)
     if diff == 0:
         return None
     number = f"{diff:+.0f}" if unit == "pct" else f"{diff:+g}"
@@ -259,9 +260,9 @@ def latest_findings(canvas: Canvas, lang: str = "fr", limit: int = 6) -> None:
         st.caption(t("overview.more_findings", lang, shown=limit, total=len(table)))
 
 
-def source_status(state: FeedState, info, lang: str = "fr", now: datetime | None = None) -> None:
-    """Where the canvas comes from and how the last read went, in a few lines (details on the Connexion page)."""
-    now = now or datetime.now(UTC)
+def source_status(state: FeedState, info, lang: str = "fr", *, technical: bool = True) -> None:
+    """Where the canvas comes from and how the last read went, in a few lines (details on the Connexion page);
+    ``technical=False`` (the sponsor) leaves out the request count."""
     lines = [t("overview.source_line", lang, source=md(state.source))]
     if state.synced_at is not None:
         lines.append(t("overview.read_line", lang, time=clock_text(state.synced_at)))
@@ -269,7 +270,7 @@ def source_status(state: FeedState, info, lang: str = "fr", now: datetime | None
         lines.append(t("overview.stale_line", lang, error=error_text(state.error, lang)[0]))
     else:
         lines.append(t("overview.fresh_line", lang))
-    if info is not None and info.requests_last_read is not None:
+    if technical and info is not None and info.requests_last_read is not None:
         lines.append(t("connection.requests_value", lang, count=info.requests_last_read))
     st.markdown("  \n".join(lines))
 
