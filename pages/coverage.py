@@ -21,15 +21,17 @@ if canvas is not None:
     result = state.analysis(canvas, cfg)
     widgets.headline_metrics(result.metrics, lang, previous=state.previous_metrics(canvas, cfg))
 
-    widgets.chart(charts.coverage_bar(result.coverage, lang=lang, size=size))
+    widgets.chart(state.figure(canvas, cfg, "coverage", lambda: charts.coverage_bar(result.coverage, lang=lang, size=size), size=size))
 
     group_by = st.segmented_control(t("coverage.group_by", lang), list(GROUPINGS), default="priorite", key="coverage_group_by",
                                     format_func=lambda key: grouping_label(key, lang)) or "priorite"
     sankey = result.sankey if group_by == result.sankey.group_by else state.sankey(canvas, cfg, group_by)
-    widgets.chart(charts.sankey_figure(sankey, lang=lang, size=size, counts=charts.sankey_counts(canvas, result.metrics)))
+    counts = charts.sankey_counts(canvas, result.metrics)
+    widgets.chart(state.figure(canvas, cfg, "sankey", lambda: charts.sankey_figure(sankey, lang=lang, size=size, counts=counts),
+                               size=size, group_by=group_by))
 
     st.subheader(t("coverage.gaps", lang))
-    widgets.chart(charts.gap_counts_bar(result.gaps, lang=lang, size=size))
+    widgets.chart(state.figure(canvas, cfg, "gaps", lambda: charts.gap_counts_bar(result.gaps, lang=lang, size=size), size=size))
     open_gaps = [(code, items) for code, items in result.gaps.items() if items]
     columns = st.columns(2)
     for i, (code, items) in enumerate(open_gaps):
@@ -43,7 +45,8 @@ if canvas is not None:
                         key="coverage_matrix")
     matrix = MATRICES[code]
     labels = {tab: canvas.labels(tab) for tab in (matrix.rows, matrix.cols)}
-    widgets.chart(charts.matrix_figure(code, result.matrices[code], labels, lang=lang, size=size))
+    widgets.chart(state.figure(canvas, cfg, "matrix", lambda: charts.matrix_figure(code, result.matrices[code], labels, lang=lang, size=size),
+                               size=size, code=code))
 
     st.subheader(t("coverage.zoom", lang))
     stakes = canvas.labels("enjeux")

@@ -160,6 +160,6 @@ def format_metric(value: object, unit: str, lang: str = DEFAULT_LANG) -> str:
     """A metric as people read it: « 88 % », « 52 », « — » when there is nothing to measure."""
     if value is None:
         return "—"
-    if unit == "pct":
+    if unit == "pct" and isinstance(value, int | float):
         return t("ui.percent", lang, value=f"{float(value):.0f}")
     return str(value)

@@ -18,7 +18,8 @@ not reset the stake chosen). The feed reads the source at most once per
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -264,3 +265,16 @@ def source_info():
 
     live = feed_or_none()
     return describe(live.source) if live is not None else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _figure(version: str, source: str, settings_json: str, name: str, params: str, _build: Callable[[], Any]):
+    return _build()
+
+
+def figure(canvas: Canvas, cfg: Settings, name: str, build: Callable[[], Any], **params: object):
+    """A chart of this canvas version, built once for every viewer: Plotly checks every property it is given,
+    which costs a few hundred milliseconds per chart, far more than sending it. ``name`` and ``params`` (the
+    chart's options: size, grouping…) are the key; ``build`` makes it. Figures are shared: never modify one."""
+    key = json.dumps(params, sort_keys=True, default=repr)
+    return _figure(canvas.version, canvas.source, settings_key(cfg), name, key, build)
