@@ -132,10 +132,25 @@ def test_every_page_in_every_mode_has_nothing_cut(browser, server):
             if found["outside"] or found["overlapping"] or found["metrics"]:
                 problems[name] = found
             full_screenshot(page, SHOTS / f"{name}.png", width)
+            if mode == "sponsor":
+                printed(page, name)
     finally:
         page.close()
     assert not problems, problems
     assert len(list(SHOTS.glob("*.png"))) >= len(CASES)
+
+
+def printed(page, name: str) -> None:
+    """Printing the page (Ctrl+P): no sidebar, no toolbar, and no chart split across two sheets of paper."""
+    page.emulate_media(media="print")
+    try:
+        assert page.locator("[data-testid=stSidebar]").is_hidden(), name
+        breaks = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]
+            .map(e => getComputedStyle(e).breakInside)""")
+        assert all(value == "avoid" for value in breaks), (name, breaks)
+        page.pdf(path=str(SHOTS / f"{name}-impression.pdf"), landscape=True, format="A4", print_background=True)
+    finally:
+        page.emulate_media(media="screen")
 
 
 def _wait_metric(page, label: str, value: str, timeout: float) -> None:
