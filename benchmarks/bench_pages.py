@@ -108,6 +108,7 @@ def sessions_benchmark(browser, tmp: str, sessions: int, needs: int, window: flo
                 first, complete = paint(probe, f"{server.url}/{entry.url_path}")
                 print(f"  {entry.key:12} first paint {first:6.2f} s   complete {complete:6.2f} s")
             probe.close()
+            loaded = rss_mb(server.proc.pid)
             context = browser.new_context(viewport={"width": 1280, "height": 720})
             started = time.monotonic()
             pages = [context.new_page() for _ in range(sessions)]
@@ -122,7 +123,8 @@ def sessions_benchmark(browser, tmp: str, sessions: int, needs: int, window: flo
             others = sheets.count() - reads - sheets.count("token")
             print(f"  reads in {window:.0f} s: {reads} values:batchGet ({reads / (window / refresh):.2f} per interval), "
                   f"{others} other request(s)")
-            print(f"  server RSS: {idle:.0f} MB before the sessions, {rss_mb(server.proc.pid):.0f} MB with {sessions} open")
+            print(f"  server RSS: {idle:.0f} MB at start, {loaded:.0f} MB with the canvas loaded (every page visited once), "
+                  f"{rss_mb(server.proc.pid):.0f} MB with {sessions} sessions open")
             context.close()
         finally:
             server.stop()
