@@ -19,6 +19,7 @@ not reset the stake chosen). The feed reads the source at most once per
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -87,15 +88,14 @@ def language() -> str:
 
 
 def _first_state(live: CanvasFeed, lang: str) -> FeedState:
-    """The feed's state; when a read is under way, wait for it (never past its deadline),
-    with a spinner naming the source when there is nothing to show yet."""
+    """The feed's state, at once when there is a canvas to show (a read under way does not delay the page:
+    the live banner redraws it if the read brings a new version); with nothing to show yet, the read under
+    way is waited for (never past its deadline) with a spinner naming the source."""
     state = live.get(wait=0)
-    if state.reading_since is None or state.overdue:
+    if state.canvas is not None or state.reading_since is None or state.overdue:
         return state
-    if state.canvas is None:
-        with st.spinner(t("feed.reading", lang, source=md(state.source))):
-            return live.get()
-    return live.get()
+    with st.spinner(t("feed.reading", lang, source=md(state.source))):
+        return live.get()
 
 
 WATCH_SECONDS = 1.0  # how often an open page asks the shared feed (a lock and a comparison: no read)
@@ -106,12 +106,17 @@ def _version(state: FeedState) -> str | None:
     return state.canvas.version if state.canvas is not None else None
 
 
-def _watch(live: CanvasFeed, shown: str | None, lang: str) -> None:
+def _watch(live: CanvasFeed, shown: str | None, lang: str, drawn: float) -> None:
     """The banner of a live page, redrawn every :data:`WATCH_SECONDS` (so its ages stay true); the page
-    reruns as soon as a new version of the canvas (or the first one) arrives."""
+    reruns as soon as a new version of the canvas (or the first one) arrives.
+
+    A tick that starts a read waits for it up to a tick, so the new version shows at once; the first run,
+    inside the page's own run (``drawn``: when the page was drawn), never waits: the page comes first.
+    """
     # Asked half a tick early, the source is read every refresh_seconds on average (not up to a tick later):
     # still one read per interval for the whole server.
-    state = live.get(max(1.0, live.settings.refresh_seconds - WATCH_SECONDS / 2), wait=WATCH_SECONDS)
+    ticking = time.monotonic() - drawn > WATCH_SECONDS / 2
+    state = live.get(max(1.0, live.settings.refresh_seconds - WATCH_SECONDS / 2), wait=WATCH_SECONDS if ticking else 0)
     if _version(state) != shown:
         st.rerun()
     widgets.feed_banner(state, lang)
@@ -185,7 +190,7 @@ def live_canvas(*, watch: bool = True) -> tuple[Canvas | None, Settings | None]:
     _announce(live, state, lang)
     _sponsor_report(state, cfg)
     if watch:
-        st.fragment(_watch, run_every=WATCH_SECONDS)(live, _version(state), lang)
+        st.fragment(_watch, run_every=WATCH_SECONDS)(live, _version(state), lang, time.monotonic())
     else:
         widgets.feed_banner(state, lang)
         widgets.change_line(last_change(live, lang), lang)
