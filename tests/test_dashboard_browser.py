@@ -232,7 +232,7 @@ def test_a_stakeholder_edit_reaches_every_open_page_without_reload(browser, serv
             page.close()
 
 
-SESSIONS = 6  # browsers here; benchmarks/bench_pages.py opens twenty (too slow for the suite on 2 cores)
+SESSIONS = 5  # browsers here; benchmarks/bench_pages.py opens twenty (too slow for the suite on 2 cores)
 
 
 def test_many_open_browsers_cost_one_read_per_interval(browser, server, sheets):
@@ -246,12 +246,12 @@ def test_many_open_browsers_cost_one_read_per_interval(browser, server, sheets):
         for page in pages:
             page.locator("[data-testid=stMetric]").first.wait_for(timeout=90_000)
         sheets.clear_log()
-        window = 4 * REFRESH
+        window = 3 * REFRESH
         time.sleep(window)
         reads = sheets.count("values.batchGet")
-        # one read per interval (every REFRESH s, plus up to a second for a page to ask): 2 to 5 in 8 s,
-        # where one read per session and interval would be 24
-        assert window / (REFRESH + 1.5) - 1 <= reads <= window / REFRESH + 1, (reads, server.log())
+        # one read per interval (every REFRESH s, give or take a tick of the pages' live banner): 2 to 4 in 6 s,
+        # where one read per session and interval would be 15
+        assert 2 <= reads <= window / REFRESH + 1, (reads, server.log())
         assert sheets.count() - sheets.count("token") == reads  # nothing but those reads
     finally:
         context.close()
