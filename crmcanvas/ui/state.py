@@ -98,7 +98,7 @@ def _first_state(live: CanvasFeed, lang: str) -> FeedState:
         return live.get()
 
 
-WATCH_SECONDS = 1.0  # how often an open page asks the shared feed (a lock and a comparison: no read)
+WATCH_SECONDS = 0.5  # how often an open page asks the shared feed (a lock and a comparison: no read; ~6 ms of server CPU)
 _SEEN = "_crmcanvas_seen_version"  # session state: the canvas version this browser last drew
 
 
