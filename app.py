@@ -1,28 +1,42 @@
-"""Overview: what the facilitator projects — source, counts per tab, findings.
+"""Overview: what the facilitator projects — the headline metrics, the tabs, the top gaps, the findings, the source.
 
 Entry point of the dashboard (`streamlit run app.py`); other pages live in pages/.
-The whole page is live: it reruns every `refresh_seconds` on its own.
+Live: the page redraws itself when the canvas changes (see crmcanvas.ui.state.live_canvas).
+Each block is one function of crmcanvas.ui.widgets, so a block can be added between two others.
 """
 
 import streamlit as st
 
-from crmcanvas.ui import layout, state, widgets
+from crmcanvas.ui import layout, modes, readiness, state, widgets
+from crmcanvas.ui.escape import md
 from crmcanvas.ui.messages import t
+from crmcanvas.ui.pages import page
 
 layout.page("overview")
-
-
-@st.fragment(run_every=state.refresh_every())
-def live_overview() -> None:
-    canvas, cfg = state.live_canvas(watch=False)
-    if canvas is None:
-        return
+canvas, cfg = state.live_canvas()
+if canvas is not None:
     lang = cfg.language
+    result = state.analysis(canvas, cfg)
+    widgets.headline_metrics(result.metrics, lang, previous=state.previous_metrics(canvas, cfg))
+    summary = state.since_last_week(canvas, cfg, result.metrics)
+    if summary is not None:  # « ce qui a changé depuis la semaine dernière », for the sponsor first
+        st.info(md(summary.summary(lang)), icon=":material/history:")
     widgets.tab_counts(canvas, lang)
-    st.subheader(t("findings", lang))
-    widgets.severity_counts(canvas, lang)
-    if not canvas.findings:
-        st.success(t("no_findings", lang))
 
+    gaps, source = st.columns([3, 2], gap="large")
+    with gaps:
+        st.subheader(t("overview.top_gaps", lang))
+        widgets.top_gaps(result.gaps, lang)
+    with source:
+        st.subheader(t("overview.source", lang))
+        widgets.source_status(state.feed().state(), state.source_info(), lang, technical=modes.shows_findings())
 
-live_overview()
+    readiness.scorecard(result, lang)
+
+    if modes.shows_findings():
+        st.subheader(t("findings", lang))
+        widgets.severity_counts(canvas, lang)
+        widgets.latest_findings(canvas, lang)
+        if canvas.findings:
+            st.page_link(page("quality").path, label=t("overview.all_findings", lang), icon=":material/arrow_forward:",
+                         query_params=modes.query_params())

@@ -5,13 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")"
 PY=$(scripts/install.sh --test | tail -n 1)
 
-if [ ! -x /usr/bin/chromium ]; then
+# Chromium drives the browser tests and draws the report's charts (Kaleido); DejaVu gives the PDF its accents.
+if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-    echo "Installing Chromium (Debian packages chromium, chromium-driver)…"
+    echo "Installing Chromium and fonts (Debian packages chromium, chromium-driver, fonts-dejavu-core)…"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-dejavu-core >/dev/null
   else
-    echo "The browser test needs Debian's Chromium: sudo apt-get install chromium chromium-driver" >&2
+    echo "The browser tests need Debian's Chromium: sudo apt-get install chromium chromium-driver fonts-dejavu-core" >&2
     exit 1
   fi
 fi

@@ -10,24 +10,12 @@ from crmcanvas.ui.escape import md
 HEADLINE = ("enjeux_couverts_pct", "besoins_traces_pct", "besoins_qualifies_pct", "roles_actifs_pct")
 
 
-@st.cache_resource(ttl=60, show_spinner=False, max_entries=8)
-def load_history(spec: str, settings_json: str, _where, _source) -> history.History:
-    # snapshots appear from a cron job or a workflow at any time: read again after a minute
-    return history.load_history(_where, _source)
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def since_last_week(version: str, settings_json: str, baseline: str, _where, _canvas, _metrics, _history):
-    return history.since_last_week(_where, _canvas, _metrics, history=_history)
-
-
 layout.page("history")
 canvas, cfg = state.live_canvas()
 if canvas is not None:
     lang = cfg.language
     result = state.analysis(canvas, cfg)
     where = state.resolved()
-    key = state.settings_key(cfg)
 
     st.subheader(t("snapshots.page.export", lang))
     name = f"crmcanvas-{snapshots.week_of(snapshots.now_in(cfg))}.zip"
@@ -39,7 +27,7 @@ if canvas is not None:
                  bom=t("snapshots.page.bom" if cfg.csv_bom else "snapshots.page.no_bom", lang)))
 
     st.subheader(t("snapshots.page.trend", lang))
-    past = load_history(where.spec, key, where, state.feed().source)
+    past = state.history()
     if past.tab_error is not None:
         st.warning(t("snapshots.page.tab_error", lang, tab=md(cfg.history_tab), reason=widgets.error_text(past.tab_error, lang)[0]))
     if past.disagreements:
@@ -58,9 +46,7 @@ if canvas is not None:
                      folders=sum(p.folder is not None for p in past.points), rows=sum(p.in_tab for p in past.points)))
 
     st.subheader(t("snapshots.page.since", lang))
-    baseline = past.last_before(snapshots.week_of(snapshots.now_in(cfg)))
-    found = since_last_week(canvas.version, key, baseline.taken_at.isoformat() if baseline else "", where, canvas,
-                            result.metrics, past) if baseline else None
+    found = state.since_last_week(canvas, cfg, result.metrics)
     if found is None:
         st.info(t("snapshots.page.no_baseline", lang), icon=":material/history:")
     else:

@@ -11,5 +11,5 @@ canvas, cfg = state.live_canvas()
 if canvas is not None:
     lang = cfg.language
     key = st.radio(t("choose_tab", lang), list(TABS), format_func=lambda k: f"{TABS[k].label_in(lang)} ({canvas.counts[k]})",
-                   horizontal=True)
+                   horizontal=True, key="tabs_tab")
     st.dataframe(widgets.display_frame(canvas, key, lang), hide_index=True, width="stretch")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -18,7 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage",
+                 "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+                 "--disable-backgrounding-occluded-windows"]  # every open page keeps its live timer
 
 
 def free_port() -> int:
@@ -91,6 +94,65 @@ def chromium_page(viewport=(1400, 900)):
 
 
 def metric_value(page, label: str) -> str:
-    """The value of the st.metric whose label is `label`, as shown on screen."""
-    metric = page.locator("[data-testid=stMetric]").filter(has=page.locator("[data-testid=stMetricLabel]", has_text=label))
+    """The value of the st.metric whose label is exactly `label`, as shown on screen."""
+    exact = re.compile(rf"^\s*{re.escape(label)}\s*$")
+    metric = page.locator("[data-testid=stMetric]").filter(has=page.locator("[data-testid=stMetricLabel]", has_text=exact))
     return metric.locator("[data-testid=stMetricValue]").first.inner_text().strip()
+
+
+# Every Plotly text that lies (even partly) outside its chart's box, every two Sankey node labels that overlap,
+# and every metric label that is cut (its content wider than its box). Empty lists: nothing is cut.
+LABEL_CHECK_JS = """
+() => {
+  const out = {outside: [], overlapping: [], metrics: [], charts: 0};
+  const slack = 1.5;
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const svg = plot.querySelector('svg.main-svg');
+    if (!svg) continue;
+    out.charts += 1;
+    const box = svg.getBoundingClientRect();
+    if (box.width === 0) continue;
+    for (const layer of plot.querySelectorAll('svg.main-svg')) {
+      for (const text of layer.querySelectorAll('text')) {
+        const content = (text.textContent || '').trim();
+        if (!content) continue;
+        const style = getComputedStyle(text);
+        if (style.display === 'none' || style.visibility === 'hidden' || style.opacity === '0') continue;
+        const r = text.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue;
+        if (r.left < box.left - slack || r.right > box.right + slack || r.top < box.top - slack || r.bottom > box.bottom + slack) {
+          out.outside.push(`${content} [${Math.round(r.left - box.left)}, ${Math.round(r.right - box.left)}] of ${Math.round(box.width)} x [${Math.round(r.top - box.top)}, ${Math.round(r.bottom - box.top)}] of ${Math.round(box.height)}`);
+        }
+      }
+    }
+    const labels = [...plot.querySelectorAll('.node-label')].filter(e => (e.textContent || '').trim())
+      .map(e => [e.textContent.trim(), e.getBoundingClientRect()]);
+    for (let i = 0; i < labels.length; i++) {
+      for (let j = i + 1; j < labels.length; j++) {
+        const [a, ra] = labels[i], [b, rb] = labels[j];
+        const dx = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+        const dy = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+        if (dx > 1 && dy > 2) out.overlapping.push(`${a} / ${b}`);
+      }
+    }
+  }
+  for (const label of document.querySelectorAll('[data-testid=stMetricLabel]')) {
+    for (const el of [label, ...label.querySelectorAll('*')]) {
+      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible') {
+        out.metrics.push(label.innerText.trim());
+        break;
+      }
+      if (getComputedStyle(el).textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1) {
+        out.metrics.push(label.innerText.trim());
+        break;
+      }
+    }
+  }
+  return out;
+}
+"""
+
+
+def cut_labels(page) -> dict:
+    """What is cut on the page as drawn now (see LABEL_CHECK_JS): {"outside", "overlapping", "metrics", "charts"}."""
+    return page.evaluate(LABEL_CHECK_JS)

@@ -21,14 +21,33 @@ _NOT_TEXT = {"id", "spec", "config", "icon", "page_script_hash", "form_id", "url
 _PLAIN_OPTIONS = {"selectbox", "multiselect"}
 
 
-def run(page: str, timeout: float = 60) -> AppTest:
-    """Open the app at its entry point, then go to the page as a user clicking the menu would."""
+WALL = {"mode": "projection"}
+SPONSOR = {"vue": "sponsor"}
+
+
+def run(page: str, timeout: float = 60, params: dict[str, str] | None = None, secrets: dict | None = None) -> AppTest:
+    """Open the app at its entry point (with the URL's query ``params``: a mode), then go to the page as a
+    user clicking the menu would (the frame's links carry the mode along)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    for key, value in (secrets or {}).items():
+        at.secrets[key] = value
     at.run()
     if page != "app.py":
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def page_links(at: AppTest) -> list[str]:
+    """The pages the sidebar links to, by URL path ("" for the overview), with their query strings."""
+    return [f"{link.proto.page}?{link.proto.query_string}".rstrip("?") for link in at.sidebar.get("page_link")]
+
+
+def css(at: AppTest) -> str:
+    """The style sheets the frame injected (``st.html`` blocks)."""
+    return "\n".join(node.proto.body for node in at.get("html"))
 
 
 def shown(markdown: str) -> str:

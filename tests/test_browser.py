@@ -1,4 +1,6 @@
-"""The dashboard as a person sees it: `streamlit run app.py` in headless Chromium."""
+"""The dashboard as a person sees it: `streamlit run app.py` in headless Chromium, each test with a server of its own
+(a workbook, a failing Google, a file name written as a link). The pages, modes, navigation and the live path on
+one shared server are in test_dashboard_browser.py."""
 
 from __future__ import annotations
 
@@ -9,36 +11,6 @@ import pytest
 from tests.browser import chromium_page, metric_value, streamlit_server
 
 pytestmark = pytest.mark.browser
-
-
-def test_demo_dashboard_in_chromium(tmp_path):
-    with streamlit_server(tmp_path) as server, chromium_page() as page:
-        page.goto(server.url)
-        page.get_by_text("Vue d'ensemble").first.wait_for(timeout=60_000)
-        page.locator("[data-testid=stMetric]").first.wait_for(timeout=60_000)
-        assert metric_value(page, "Besoins") == "60", server.log()
-        assert metric_value(page, "Erreurs") == "0"
-        assert page.get_by_text(re.compile(r"synchronisé il y a \d+ s · aucune modification depuis")).count() == 1
-        page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
-
-        page.get_by_role("link", name="Couverture et traçabilité").click()
-        page.get_by_text("Enjeux servis par aucun besoin (1)").first.wait_for(timeout=60_000)
-        page.locator(".js-plotly-plot .main-svg").nth(3).wait_for(timeout=30_000)  # bars, Sankey, gaps, matrix
-        assert metric_value(page, "Enjeux couverts") == "88 %"
-        page.screenshot(path=str(tmp_path / "coverage.png"), full_page=True)
-
-        page.get_by_role("link", name="Qualité des données").click()
-        page.get_by_text("Vouliez-vous dire « Donateur »").first.wait_for(timeout=30_000)
-        assert page.get_by_text("Traceback").count() == 0
-        page.screenshot(path=str(tmp_path / "quality.png"), full_page=True)
-
-
-def test_direct_link_to_a_page_works(tmp_path):
-    """A link pasted in the workshop chat opens the page itself, not an error dialog."""
-    with streamlit_server(tmp_path) as server, chromium_page() as page:
-        page.goto(server.url + "/quality")
-        page.get_by_text("Vouliez-vous dire « Donateur »").first.wait_for(timeout=60_000)
-        assert page.get_by_text("Page not found").count() == 0
 
 
 def test_stakeholder_edit_appears_on_the_wall_without_reload(tmp_path):

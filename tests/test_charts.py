@@ -82,8 +82,10 @@ def test_sankey_figure_has_the_table_nodes_and_links(tiny) -> None:
     table = sankey_table(tiny)
     fig = sankey_figure(table)
     sankey = fig.data[0]
-    assert list(sankey.node.customdata) == list(table.nodes["label"])
-    assert len(sankey.link.value) == len(table.links) and sum(sankey.link.value) == table.links["value"].sum()
+    n = len(table.nodes)  # then one invisible end node (keeps every label right of its node), fed by a link of no width
+    assert list(sankey.node.customdata[:n]) == list(table.nodes["label"]) and list(sankey.node.customdata[n:]) == [""]
+    assert len(sankey.link.value) == len(table.links) + 1 and sankey.link.value[-1] < 1e-6
+    assert sum(sankey.link.value[:-1]) == table.links["value"].sum() and sankey.link.color[-1] == "rgba(0, 0, 0, 0)"
     i = list(table.nodes["node"]).index("enjeux:∅")
     assert sankey.node.color[i] == OKABE_ITO["vermillion"]  # "Sans enjeu" stands out
     first = table.links.iloc[0]
@@ -206,3 +208,29 @@ def test_sheet_markup_is_shown_as_text_in_every_chart(name: str) -> None:
     assert not [s for s in strings if "<a" in s or "<b>y" in s or "<b>1" in s], name  # no tag from the sheet is drawn
     shown = " ".join(strings)
     assert "&lt;a href=" in shown or "&lt;b&gt;" in shown, name  # the sheet's text is there, as text
+
+
+def test_sankey_columns_are_named_with_what_they_count(tiny) -> None:
+    from crmcanvas.analysis import analyze
+    from crmcanvas.reports.charts import sankey_counts
+
+    result = analyze(tiny)
+    counts = sankey_counts(tiny, result.metrics)
+    fig = sankey_figure(result.sankey, counts=counts)
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles == [f"<b>Enjeux ({counts[0]})</b>", f"<b>Besoins par priorité ({counts[1]})</b>",
+                      f"<b>Données ({counts[2]})</b>", f"<b>Applications ({counts[3]})</b>"]
+    assert counts[1] == result.metrics["besoins_actifs"]  # the needs the flows count: rejected ones left out
+    assert [a.text for a in sankey_figure(result.sankey, lang="en", counts=counts).layout.annotations][1].startswith("<b>Needs by priority (")
+
+
+def test_gap_titles_take_two_short_lines_and_get_their_room_on_the_left(tiny) -> None:
+    from crmcanvas.analysis import analyze
+    from crmcanvas.reports.charts import text_width
+
+    fig = gap_counts_bar(analyze(tiny).gaps)
+    labels = list(fig.data[0].y)
+    assert any("<br>" in label for label in labels)
+    assert all(len(line) <= 30 for label in labels for line in label.split("<br>"))
+    assert fig.layout.margin.l >= max(text_width(label, 14) for label in labels)  # the widest title fits
+    assert fig.layout.xaxis.range[1] > max(fig.data[0].x)  # room for the count at the end of the longest bar

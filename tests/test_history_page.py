@@ -51,6 +51,25 @@ def test_the_page_draws_the_trend_and_what_changed_since_last_week(past_weeks):
     assert shown(needs.markdown[0].value) == "- + B060\n- B003 : Priorité could → should"
 
 
+@pytest.mark.parametrize("params", [{}, {"vue": "sponsor"}])
+def test_the_overview_shows_the_change_since_the_last_snapshot_and_what_changed(past_weeks, params):
+    from crmcanvas.analysis.registry import metric
+
+    # A snapshot taken minutes ago, when no need had a priority yet: the tiles move from there.
+    unprioritised = demo_grids()
+    column = unprioritised["besoins"][0].index("Priorité")
+    for row in unprioritised["besoins"][1:]:
+        row[column] = ""
+    take(build(unprioritised), past_weeks, now_in() - timedelta(minutes=5), source="demo", keep=True)
+
+    at = run("app.py", params=params)
+    summary = next(i.value for i in at.info if shown(i.value).startswith("Depuis le relevé du "))
+    assert "+1 besoin" in summary and "B003 modifié" in summary  # against last week's snapshot, not today's
+    tiles = {m.label: m for m in at.metric}
+    assert tiles[metric("besoins_qualifies_pct").label("fr")].delta.endswith("pts depuis le dernier relevé")
+    assert not tiles[metric("enjeux_couverts_pct").label("fr")].delta  # unchanged since: nothing shown
+
+
 def test_without_snapshots_the_page_says_how_to_take_them(tmp_path, monkeypatch):
     monkeypatch.setenv("CRMCANVAS_SNAPSHOT_DIR", str(tmp_path / "aucun"))
     at = run("pages/history.py")

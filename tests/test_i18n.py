@@ -59,7 +59,7 @@ DYNAMIC_FAMILIES = tuple(f + "." for f in (
     "common.severity", "setup.guide.tabs", "setup.guide.columns", "setup.example", "readiness.quotes",
     "readiness.chapters", "readiness.status", "readiness.signals", "readiness.ui.col",
     "views.stakes.metric", "views.needs.filter", "views.needs.none", "views.needs.column", "views.data.mark",
-    "views.charts.departments",
+    "views.charts.departments", "ui.connection.kind", "ui.chart.sankey_column",
 ))
 # Helpers that add a two-part prefix (crmcanvas/ui/readiness.py's t("quote") reads "readiness.ui.quote", the charts'
 # _words("today"), health's _words("lead.ok")): a key of theirs is also found written without that prefix.

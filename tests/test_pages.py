@@ -49,6 +49,38 @@ def test_overview_shows_demo_counts_and_findings():
     assert any("démonstration" in i.value for i in at.info)
 
 
+def test_overview_headline_tiles_come_from_the_registry_with_their_definition():
+    from crmcanvas.analysis.registry import metric
+
+    at = run("app.py")
+    tiles = {m.label: m for m in at.metric}
+    stakes = tiles[metric("enjeux_couverts_pct").label("fr")]
+    assert stakes.value == "88 %"  # 7 of the demo's 8 stakes are served
+    assert stakes.proto.help == metric("enjeux_couverts_pct").definition("fr")  # the definition on hover
+    assert not stakes.delta  # no change shown: there is no snapshot yet
+    assert tiles[metric("besoins_traces_pct").label("fr")].value == "93 %"
+
+
+def test_overview_tiles_show_the_change_since_the_last_snapshot_when_there_is_one(monkeypatch):
+    from crmcanvas.analysis.registry import metric
+
+    monkeypatch.setattr("crmcanvas.ui.state.previous_metrics", lambda canvas, cfg: {"enjeux_couverts_pct": 75.0})
+    at = run("app.py")
+    tiles = {m.label: m for m in at.metric}
+    assert tiles[metric("enjeux_couverts_pct").label("fr")].delta == "+13 pts depuis le dernier relevé"
+    assert not tiles[metric("besoins_traces_pct").label("fr")].delta  # not in the snapshot: no change shown
+
+
+def test_overview_lists_the_top_gaps_and_the_latest_findings_themselves():
+    at = run("app.py")
+    text = " ".join(shown(m.value) for m in at.markdown)
+    assert "Besoins rattachés à aucun enjeu** (4) — B017, B048, B049, B050" in text  # the largest gap first
+    table = at.table[0].value
+    assert len(table) == 6 and "Message" in table.columns and "Suggestion" in table.columns
+    assert table["Suggestion"].map(shown).str.contains("Vouliez-vous dire « Donateur »").any()
+    assert any("6 premiers constats sur 10" in c.value for c in at.caption)
+
+
 def test_banner_tells_when_the_canvas_was_read_and_when_it_last_changed():
     at = run("pages/quality.py")
     banner = shown(at.caption[0].value)
@@ -100,7 +132,7 @@ def test_bad_setting_names_the_key(page, monkeypatch):
 def test_coverage_page_shows_the_sponsor_view():
     at = run("pages/coverage.py")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Enjeux couverts"] == "88 %"  # 7 of the demo's 8 stakes are served
+    assert metrics["Enjeux couverts par au moins un besoin"] == "88 %"  # 7 of the demo's 8 stakes are served
     expanders = [shown(e.label) for e in at.expander]
     assert "Enjeux servis par aucun besoin (1)" in expanders
     assert any(label.startswith("Départements absents") for label in expanders)

@@ -130,6 +130,7 @@ class CanvasFeed:
         self._reading_since: float | None = None  # clock()
         self._reading_since_wall: float | None = None
         self.reads = 0  # how many times the source was actually read
+        self.last_read_requests: int | None = None  # HTTP requests of the last canvas read (Google), for the Connexion page
         self.rebuilds = 0  # how many times a new canvas was computed
 
     # ------------------------------------------------------------------ what viewers call
@@ -267,6 +268,8 @@ class CanvasFeed:
             return None
         self.reads += 1
         raw = self.source.read(self.settings.tabs)
+        # Counted here, not read from the source later: other reads (the history tab) share the source.
+        self.last_read_requests = getattr(self.source, "last_read_requests", None)
         if current is None:
             with self._lock:
                 current = self._canvas

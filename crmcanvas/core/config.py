@@ -108,6 +108,8 @@ class Settings(BaseModel):
     history_tab: str = Field("historique", description="Tab of the source with one row per snapshot; empty: none")
     history_write: bool = Field(False, description="crmcanvas snapshot also appends its metrics to history_tab")
     time_zone: str | None = Field(None, description="IANA time zone of snapshot times and weeks; empty: the machine's")
+    wall_pages: list[str] = Field(default_factory=list, description="Pages the wall rotates through (page keys); empty = every wall page")
+    wall_rotate_seconds: int = Field(0, ge=0, le=3600, description="Seconds each page stays on the wall before the next; 0 = no rotation")
 
     @field_validator("tabs")
     @classmethod

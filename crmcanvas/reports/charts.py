@@ -14,6 +14,8 @@ enters a figure.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -36,6 +38,32 @@ PRIORITY_COLOURS = {"must": OKABE_ITO["vermillion"], "should": OKABE_ITO["orange
 LABEL_WIDTH = 42
 ROW_HEIGHT = 26
 FONT = dict(family="Inter, Segoe UI, Arial, sans-serif", size=14, color="#1f1f1f")  # readable from the back of a room
+CHAR_WIDTH = 0.56  # average width of a character, in font sizes (Arial / Inter, mixed case): for margins
+
+
+@dataclass(frozen=True)
+class Size:
+    """How big a figure's text is, and what follows from it (row height, label length, Sankey spacing).
+
+    ``SCREEN`` is a desk at 1280 px and more; ``WALL`` is projected (read from the
+    back of the room, at 1280×720 or 1920×1080); ``PRINT`` is the PDF report,
+    drawn 1400 px wide and scaled onto A4.
+    """
+
+    font: int = 14
+    row: int = ROW_HEIGHT  # pixels per bar of a horizontal bar chart
+    label: int = LABEL_WIDTH  # characters of a bar label before it is cut (full text on hover)
+    node_label: int = 24  # characters of a Sankey node label (a column is a quarter of the width)
+
+    @property
+    def line(self) -> int:
+        """Height of one line of text, in pixels."""
+        return round(self.font * 1.35)
+
+
+SCREEN = Size()
+WALL = Size(font=20, row=38, label=36, node_label=22)
+PRINT = Size(font=16, row=30, label=48, node_label=28)
 
 
 def plotly_text(text: object) -> str:
@@ -62,12 +90,36 @@ def _height(rows: int, per_row: int = ROW_HEIGHT, base: int = 140, minimum: int 
     return max(minimum, base + per_row * rows)
 
 
-def _layout(fig: go.Figure, title: str, lang: str, height: int | None = None) -> go.Figure:
-    fig.update_layout(title=dict(text=plotly_text(title), x=0, xanchor="left"), font=FONT, template="plotly_white",
-                      margin=dict(l=10, r=10, t=60, b=10), separators=t("charts.separators", lang), hoverlabel=dict(namelength=-1))
+def _layout(fig: go.Figure, title: str, lang: str, height: int | None = None, size: Size = SCREEN) -> go.Figure:
+    fig.update_layout(title=dict(text=plotly_text(title), x=0, xanchor="left", font=dict(size=round(size.font * 1.3))),
+                      font={**FONT, "size": size.font}, template="plotly_white",
+                      margin=dict(l=10, r=10, t=round(size.font * 4.3), b=10), separators=t("charts.separators", lang),
+                      hoverlabel=dict(namelength=-1))
     if height:
         fig.update_layout(height=height)
     return fig
+
+
+def text_width(text: str, font: int) -> int:
+    """An estimate of the pixels a line of text takes (the longest line of a ``<br>``-broken label)."""
+    lines = str(text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").split("<br>")
+    return round(max(len(line) for line in lines) * font * CHAR_WIDTH)
+
+
+def wrap(text: str, width: int, lines: int = 2) -> str:
+    """Sheet or catalogue text on at most ``lines`` lines of ``width`` characters (cut with « … » after),
+    escaped for Plotly and joined with ``<br>``: a long label takes two short lines instead of the margin."""
+    words, out, line = " ".join(str(text).split()).split(" "), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            out.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    out.append(line)
+    if len(out) > lines:
+        out = out[: lines - 1] + [shorten(" ".join(out[lines - 1:]), width)]
+    return "<br>".join(plotly_text(shorten(part, width)) for part in out)
 
 
 def empty_figure(title: str = "", message: str | None = None, lang: str = DEFAULT_LANG) -> go.Figure:
@@ -80,7 +132,14 @@ def empty_figure(title: str = "", message: str | None = None, lang: str = DEFAUL
     return _layout(fig, title, lang, height=260)
 
 
-def coverage_bar(coverage: pd.DataFrame, title: str | None = None, lang: str = DEFAULT_LANG) -> go.Figure:
+def _bar_labels_margin(fig: go.Figure, labels: list[str], size: Size) -> None:
+    """Room on the left for the longest bar label, so it is never cut (Plotly's automargin gives up in a narrow column)."""
+    widest = max((text_width(label, size.font) for label in labels), default=0)
+    fig.update_layout(margin=dict(l=widest + 16))
+    fig.update_yaxes(automargin=True, ticklabelstandoff=4)
+
+
+def coverage_bar(coverage: pd.DataFrame, title: str | None = None, lang: str = DEFAULT_LANG, size: Size = SCREEN) -> go.Figure:
     """Stacked horizontal bars: each stake's MoSCoW-weighted score, split by priority; stakes with no need flagged.
 
     A segment is (needs of that priority) × (its weight), so a bar's length is the
@@ -91,7 +150,7 @@ def coverage_bar(coverage: pd.DataFrame, title: str | None = None, lang: str = D
     title = t("charts.coverage.title", lang) if title is None else title
     if coverage is None or coverage.empty:
         return empty_figure(title, lang=lang)
-    names = [f"{plotly_text(rid)} · {_short(label, LABEL_WIDTH)}" for rid, label in zip(coverage["id"], coverage["label"], strict=True)]
+    names = [f"{plotly_text(rid)} · {_short(label, size.label)}" for rid, label in zip(coverage["id"], coverage["label"], strict=True)]
     full = [plotly_text(f"{rid} · {label}") for rid, label in zip(coverage["id"], coverage["label"], strict=True)]
     needs, score = t("charts.coverage.needs", lang), t("charts.coverage.score", lang)
     fig = go.Figure()
@@ -108,15 +167,53 @@ def coverage_bar(coverage: pd.DataFrame, title: str | None = None, lang: str = D
         if int(total) == 0:
             fig.add_annotation(x=0, y=name, text=t("charts.coverage.no_need", lang), showarrow=False, xanchor="left", xshift=4,
                                font=dict(color=OKABE_ITO["vermillion"]))
-    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1, xanchor="right",
+    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, xanchor="left",
                                                    title_text=t("charts.coverage.legend", lang), traceorder="normal"))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
-    fig.update_xaxes(title_text=t("charts.coverage.axis", lang), rangemode="tozero")
-    return _layout(fig, title, lang, _height(len(names)))
+    # The axis says what a bar measures in two words; how it is weighted goes under the chart, left-aligned over
+    # the whole width (as an axis title, centred under the bars, it was cut at the right).
+    # the subtitle spans the figure's whole width (an axis title is centred under the bars only, and was cut)
+    fig.update_xaxes(title_text=t("ui.chart.coverage_axis", lang), rangemode="tozero")
+    fig = _layout(fig, title, lang, _height(len(names), per_row=size.row, base=round(size.font * 14)), size)
+    note = wrap(t("ui.chart.coverage_note", lang), 70)
+    fig.update_layout(title_subtitle=dict(text=note, font=dict(size=round(size.font * 0.85), color="#555555")),
+                      margin=dict(t=round(size.font * 4.3) + (note.count("<br>") + 2) * size.line + 10, b=round(size.font * 3.5)))
+    _bar_labels_margin(fig, names, size)
+    return fig
 
 
-def sankey_figure(table: SankeyTable, title: str | None = None, lang: str = DEFAULT_LANG) -> go.Figure:
-    """The Sankey of :func:`crmcanvas.analysis.traceability.sankey_table` (grouped needs, top-N + « Autres »)."""
+SANKEY_COLUMNS = ("enjeux", "groupes", "donnees", "applications")
+_END = "__end__"  # an invisible last column: every real column then keeps its labels on the right of its nodes
+
+
+def sankey_counts(canvas, metrics: dict) -> tuple[int, int, int, int]:
+    """What each Sankey column counts: stakes, needs taken into account, data objects, applications."""
+    counts = canvas.counts
+    active = metrics.get("besoins_actifs")
+    return (int(counts.get("enjeux", 0)), int(active if active is not None else counts.get("besoins", 0)),
+            int(counts.get("donnees", 0)), int(counts.get("applications", 0)))
+
+
+def sankey_column_titles(group_by: str, counts: tuple[int, ...] | None, lang: str = DEFAULT_LANG) -> list[str]:
+    """« Enjeux (8) », « Besoins par priorité (52) », « Données (15) », « Applications (15) »."""
+    keys = ["enjeux", f"groupes.{group_by}", "donnees", "applications"]
+    if counts is None:
+        return [t(f"ui.chart.sankey_column.{key}", lang) for key in keys]
+    return [t("ui.chart.sankey_column.counted", lang, column=t(f"ui.chart.sankey_column.{key}", lang), count=n)
+            for key, n in zip(keys, counts, strict=True)]
+
+
+def sankey_figure(table: SankeyTable, title: str | None = None, lang: str = DEFAULT_LANG, size: Size = SCREEN,
+                  counts: tuple[int, int, int, int] | None = None) -> go.Figure:
+    """The Sankey of :func:`crmcanvas.analysis.traceability.sankey_table` (grouped needs, top-N + « Autres »).
+
+    Four fixed columns, each named above with what it counts (``counts``, see
+    :func:`sankey_counts`). Plotly puts the labels of its last column on the
+    left of the nodes, where they ran into the labels of the column before; an
+    invisible fifth column (one node, one link of no width) keeps every label
+    on the right, in the free space before the next column. Nodes are spaced by
+    at least a line of text, so two labels never overlap.
+    """
     title = t("charts.sankey.title", lang) if title is None else title
     if table is None or table.links.empty or table.nodes.empty:
         return empty_figure(title, lang=lang)
@@ -130,19 +227,41 @@ def sankey_figure(table: SankeyTable, title: str | None = None, lang: str = DEFA
     link_colour = ["rgba(213, 94, 0, 0.35)" if s.endswith(":∅") or t_.endswith(":∅") else "rgba(120, 120, 120, 0.25)"
                    for s, t_ in zip(links["source"], links["target"], strict=True)]
     per_layer = int(nodes["layer"].value_counts().max())
-    pad, margins = 12, 70
-    x, y, plot_height = _sankey_positions(nodes, links, _height(per_layer, per_row=34, base=120, minimum=420) - margins, pad)
+    pad = max(12, size.line + 4)
+    top_margin = round(size.font * 4.3) + size.line + 8  # the title, then the column names
+    margins = top_margin + 10
+    plot = _height(per_layer, per_row=pad + 18, base=120, minimum=420) - margins
+    x, y, plot_height = _sankey_positions(nodes, links, plot, pad)
+    last = max(int(v) for v in nodes["layer"])
+    # the invisible end column: one node fed by a link of (almost) no width from a node of the last real column
+    anchor = next(i for i in reversed(range(len(nodes))) if int(nodes["layer"].iloc[i]) == last)
+    labels = [_short(label, size.node_label) for label in nodes["label"]] + [""]
+    full = [plotly_text(label) for label in nodes["label"]] + [""]
+    x, y = x + [0.999], y + [0.5]
+    sources = [index[s] for s in links["source"]] + [anchor]
+    targets = [index[t_] for t_ in links["target"]] + [len(nodes)]
+    values = links["value"].tolist() + [1e-9]
     fig = go.Figure(go.Sankey(
         arrangement="snap",
-        node=dict(label=[_short(label, 30) for label in nodes["label"]], customdata=[plotly_text(label) for label in nodes["label"]],
-                  color=colours, x=x, y=y, pad=pad, thickness=16,
+        node=dict(label=labels, customdata=full, color=colours + ["rgba(0, 0, 0, 0)"], x=x, y=y, pad=pad, thickness=16,
+                  line=dict(width=0),
                   hovertemplate="<b>%{customdata}</b><br>" + t("charts.sankey.node_links", lang, count="%{value}") + "<extra></extra>"),
-        link=dict(source=[index[s] for s in links["source"]], target=[index[t_] for t_ in links["target"]],
-                  value=links["value"].tolist(), color=link_colour,
+        link=dict(source=sources, target=targets, value=values, color=link_colour + ["rgba(0, 0, 0, 0)"],
                   hovertemplate="%{source.customdata} → %{target.customdata}<br>"
                   + t("charts.sankey.link_links", lang, count="%{value}") + "<extra></extra>"),
     ))
-    return _layout(fig, title, lang, plot_height + margins)
+    columns = sankey_column_titles(table.group_by, counts, lang)
+    for layer, text in enumerate(columns[: last + 1]):
+        fig.add_annotation(text="<b>" + plotly_text(text) + "</b>", x=_column_x(layer, last), xref="paper", y=1, yref="paper",
+                           xanchor="left", yanchor="bottom", yshift=6, showarrow=False, font=dict(size=size.font))
+    fig = _layout(fig, title, lang, plot_height + margins, size)
+    fig.update_layout(margin=dict(t=top_margin, l=10, r=10, b=10))
+    return fig
+
+
+def _column_x(layer: int, last: int) -> float:
+    """Where a real column stands (0 … 0.75): the last quarter holds the last column's labels."""
+    return 0.001 + 0.749 * layer / max(last, 1)
 
 
 def _sankey_positions(nodes: pd.DataFrame, links: pd.DataFrame, plot_height: int, pad: int) -> tuple[list[float], list[float], int]:
@@ -150,27 +269,28 @@ def _sankey_positions(nodes: pd.DataFrame, links: pd.DataFrame, plot_height: int
 
     Without this, Plotly moves a sink such as « Sans donnée » to the last column
     and reorders nodes by size. Plotly still sizes nodes with its own columns
-    (where sinks sit in the last one), so the pixels per link are computed its
-    way, and the plot grows until each of our columns fits without overlap.
+    (a node with no outgoing link sits in its last one, the invisible end
+    column), so the pixels per link are computed its way, and the plot grows
+    until each of our columns fits without overlap.
     """
     inflow = links.groupby("target")["value"].sum()
     outflow = links.groupby("source")["value"].sum()
     size = [max(float(inflow.get(n, 0)), float(outflow.get(n, 0))) for n in nodes["node"]]
     layer_of = [int(v) for v in nodes["layer"]]
     last = max(max(layer_of), 1)
-    plotly_layer = [layer if n in outflow.index else last for n, layer in zip(nodes["node"], layer_of, strict=True)]
+    plotly_layer = [layer if n in outflow.index else last + 1 for n, layer in zip(nodes["node"], layer_of, strict=True)]
 
     def columns(layers: list[int]) -> list[list[int]]:
         return [[i for i, v in enumerate(layers) if v == layer] for layer in sorted(set(layers))]
 
     ours, theirs = columns(layer_of), columns(plotly_layer)
     height = plot_height
-    for _ in range(200):
+    for _ in range(400):
         per_link = min((height - pad * (len(c) - 1)) / max(sum(size[i] for i in c), 1.0) for c in theirs)
         if all(sum(size[i] for i in c) * per_link + pad * (len(c) - 1) <= height for c in ours):
             break
         height += 20
-    x = [0.001 + 0.998 * layer / last for layer in layer_of]
+    x = [_column_x(layer, last) for layer in layer_of]
     y = [0.5] * len(nodes)
     for c in ours:
         top = 0.0
@@ -182,7 +302,7 @@ def _sankey_positions(nodes: pd.DataFrame, links: pd.DataFrame, plot_height: int
 
 def matrix_heatmap(matrix: pd.DataFrame, row_labels: dict[str, str] | None = None, col_labels: dict[str, str] | None = None,
                    title: str = "", value_names: dict[int, str] | None = None, max_tick_labels: int = 80,
-                   lang: str = DEFAULT_LANG) -> go.Figure:
+                   lang: str = DEFAULT_LANG, size: Size = SCREEN) -> go.Figure:
     """A traceability matrix as a heatmap (0 = light grey, links in blue). Tick labels hide past ``max_tick_labels`` columns.
 
     ``value_names`` names the non-zero values for the hover (default: 1 = « lié »).
@@ -213,9 +333,10 @@ def matrix_heatmap(matrix: pd.DataFrame, row_labels: dict[str, str] | None = Non
         key = "   ".join(f"<span style='color:{_STEP_COLOURS[min(v, len(_STEP_COLOURS) - 1)]}'>■</span> {plotly_text(name)}"
                          for v, name in sorted(value_names.items(), reverse=True))
         fig.add_annotation(text=key, xref="paper", yref="paper", x=0, y=0, yshift=-8, xanchor="left", yanchor="top", showarrow=False)
-    fig = _layout(fig, title, lang, _height(len(rows), per_row=20 if len(rows) > 30 else 26, base=260 if named else 160))
+    fig = _layout(fig, title, lang, _height(len(rows), per_row=20 if len(rows) > 30 else 26, base=260 if named else 160), size)
     if len(value_names) > 1:
         fig.update_layout(margin=dict(b=40))
+    _bar_labels_margin(fig, rows, Size(font=12))
     return fig
 
 
@@ -238,7 +359,8 @@ def matrix_values(code: str, lang: str = DEFAULT_LANG) -> dict[int, str] | None:
     return None
 
 
-def matrix_figure(code: str, matrix: pd.DataFrame, labels: dict[str, dict[str, str]], lang: str = DEFAULT_LANG) -> go.Figure:
+def matrix_figure(code: str, matrix: pd.DataFrame, labels: dict[str, dict[str, str]], lang: str = DEFAULT_LANG,
+                  size: Size = SCREEN) -> go.Figure:
     """One of :data:`crmcanvas.analysis.traceability.MATRICES` by code, titled and labelled.
 
     ``labels`` maps tab -> id -> label (``{tab: canvas.labels(tab)}``; for needs,
@@ -246,11 +368,16 @@ def matrix_figure(code: str, matrix: pd.DataFrame, labels: dict[str, dict[str, s
     """
     m = MATRICES[code]
     return matrix_heatmap(matrix, labels.get(m.rows), labels.get(m.cols), title=m.title(lang), value_names=matrix_values(code, lang),
-                          lang=lang)
+                          lang=lang, size=size)
 
 
-def gap_counts_bar(gaps: dict[str, list[dict]], title: str | None = None, lang: str = DEFAULT_LANG) -> go.Figure:
-    """One bar per gap (its registry title), vermillion when the gap has items, green when it is closed."""
+def gap_counts_bar(gaps: dict[str, list[dict]], title: str | None = None, lang: str = DEFAULT_LANG, size: Size = SCREEN) -> go.Figure:
+    """One bar per gap (its registry title), vermillion when the gap has items, green when it is closed.
+
+    Titles longer than a short line take two lines, and the left margin is made
+    for the widest of them, so no title is cut whatever the column's width; the
+    count stands at the end of each bar, inside the chart.
+    """
     title = t("charts.gaps.title", lang) if title is None else title
     if not gaps:
         return empty_figure(title, lang=lang)
@@ -258,15 +385,30 @@ def gap_counts_bar(gaps: dict[str, list[dict]], title: str | None = None, lang: 
     counts = [len(gaps[c]) for c in codes]
     labels = [_gap_title(c, lang) for c in codes]
     examples = [plotly_text(", ".join(i["id"] for i in gaps[c][:8]) + (" …" if len(gaps[c]) > 8 else "")) for c in codes]
+    shown = [wrap(label, 30) for label in labels]
     fig = go.Figure(go.Bar(
-        y=[_short(label, 48) for label in labels], x=counts, orientation="h", text=counts, textposition="outside", cliponaxis=False,
+        y=shown, x=counts, orientation="h", text=counts, textposition="outside", cliponaxis=False,
         marker_color=[OKABE_ITO["vermillion"] if c else OKABE_ITO["green"] for c in counts],
         customdata=list(zip([plotly_text(label) for label in labels], examples, strict=True)),
         hovertemplate="<b>%{customdata[0]}</b><br>" + t("charts.gaps.items", lang, count="%{x}") + "<br>%{customdata[1]}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text=t("charts.gaps.axis", lang), rangemode="tozero")
-    return _layout(fig, title, lang, _height(len(codes)))
+    fig.update_layout(bargap=0.4)
+    top = max(counts, default=0)
+    fig.update_xaxes(title_text=t("charts.gaps.axis", lang), range=[0, max(1, top) * 1.15 + 0.5], dtick=_tick_step(top))
+    two_lines = sum(1 for label in shown if "<br>" in label)
+    fig = _layout(fig, title, lang, _height(len(codes) + two_lines // 2, per_row=2 * size.line + 2, base=round(size.font * 12)), size)
+    fig.update_layout(margin=dict(b=round(size.font * 4), r=round(size.font * 2)))
+    _bar_labels_margin(fig, shown, size)
+    return fig
+
+
+def _tick_step(top: int) -> int:
+    """Whole numbers on a count axis: 1, 2, 5, 10… so that there are at most about eight ticks."""
+    for step in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000):
+        if top / step <= 8:
+            return step
+    return 10_000
 
 
 def _gap_title(code: str, lang: str) -> str:
@@ -281,7 +423,7 @@ STATUS_COLOURS = dict(zip(STATUS_ORDER, (OKABE_ITO["sky"], OKABE_ITO["blue"], OK
                                          OKABE_ITO["purple"], OKABE_ITO["grey"]), strict=True))
 
 
-def priority_status_bar(needs: pd.DataFrame, title: str | None = None, lang: str = DEFAULT_LANG) -> go.Figure:
+def priority_status_bar(needs: pd.DataFrame, title: str | None = None, lang: str = DEFAULT_LANG, size: Size = SCREEN) -> go.Figure:
     """Stacked bars: needs per MoSCoW priority (x), split by status (colour). All needs, rejected included."""
     title = t("charts.priority_status.title", lang) if title is None else title
     if needs is None or needs.empty:
@@ -300,4 +442,4 @@ def priority_status_bar(needs: pd.DataFrame, title: str | None = None, lang: str
     fig.update_layout(barmode="stack", legend=dict(title_text=t("charts.priority_status.legend", lang)))
     fig.update_xaxes(title_text=t("charts.priority_status.axis_x", lang))
     fig.update_yaxes(title_text=t("charts.priority_status.axis_y", lang))
-    return _layout(fig, title, lang, 420)
+    return _layout(fig, title, lang, 420, size)

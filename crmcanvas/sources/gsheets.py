@@ -92,6 +92,12 @@ class DeadlineHTTPClient(HTTPClient):
         if isinstance(value, int | float):
             self.request_timeout = float(value)
 
+    sent: int = 0  # HTTP requests sent through this client (retries included): the Connexion page's count
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        self.sent += 1
+        return super().request(*args, **kwargs)
+
 
 def parse_spreadsheet_spec(spec: str) -> tuple[str, int | None]:
     """(key, gid) from a sheet URL (``…/d/<key>/edit#gid=123``) or a bare key."""
@@ -142,6 +148,7 @@ class GoogleSheetSource:
         self._tabs_read_at = 0.0
         self._spreadsheet_title = ""
         self._meta_lock = threading.Lock()
+        self.last_read_requests: int | None = None  # HTTP requests the last read made (metadata, batchGet, retries)
         self._writer = SheetWriter(key, self._http, self._call, self._tab, sleep=sleep, clock=clock)
 
     @classmethod
@@ -268,8 +275,12 @@ class GoogleSheetSource:
 
     def read(self, wanted: Mapping[str, str], *, deadline: float | None = None) -> RawCanvas:
         """All wanted tabs in one ``values:batchGet``, over by ``deadline`` seconds (default: ``self.deadline``)."""
-        with self._bounded(self.deadline if deadline is None else deadline):
-            return self._read(wanted)
+        before = self._http.sent
+        try:
+            with self._bounded(self.deadline if deadline is None else deadline):
+                return self._read(wanted)
+        finally:
+            self.last_read_requests = self._http.sent - before
 
     def _read(self, wanted: Mapping[str, str]) -> RawCanvas:
         tabs = self.tabs()

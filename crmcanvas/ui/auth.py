@@ -147,7 +147,9 @@ def is_writer(email: str | None, writers: object) -> bool:
 
 def sponsor_view() -> bool:
     """The read-only sponsor view (``?vue=sponsor``): no write widget, whatever the config."""
-    return st.query_params.get(SPONSOR[0]) == SPONSOR[1]
+    from crmcanvas.ui import modes
+
+    return modes.is_sponsor()
 
 
 def source_writable(source: object | None = None) -> bool:

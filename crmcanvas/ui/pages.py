@@ -4,6 +4,11 @@ The sidebar, the wall's rotation, the sponsor view and the tests all read this
 list; adding a page is one entry here plus its file in ``pages/``. A page's
 title is the catalogue entry ``ui.pages.<key>``. Streamlit serves each file of
 ``pages/`` at ``/<file name>``, so a deep link keeps working on a fresh server.
+
+Fields after ``icon`` have defaults, so an entry stays one line:
+
+- ``sponsor``: part of the read-only sponsor view (``?vue=sponsor``);
+- ``wall``: may be projected and rotated on the wall (``?mode=projection``).
 """
 
 from __future__ import annotations
@@ -18,6 +23,11 @@ class Page:
     icon: str
     sponsor: bool = False  # part of the read-only sponsor view (?vue=sponsor)
     wall: bool = True  # may be projected and rotated on the wall (?mode=projection)
+
+    @property
+    def url_path(self) -> str:
+        """The page's URL path as Streamlit serves it ("" for the entry point)."""
+        return "" if self.path == "app.py" else self.path.rsplit("/", 1)[-1].removesuffix(".py")
 
 
 PAGES: tuple[Page, ...] = (
@@ -34,6 +44,7 @@ PAGES: tuple[Page, ...] = (
     Page("checklist", "pages/checklist.py", ":material/fact_check:", sponsor=True),
     Page("history", "pages/history.py", ":material/timeline:", sponsor=True),
     Page("capture", "pages/capture.py", ":material/edit_note:", wall=False),
+    Page("connection", "pages/connection.py", ":material/cable:", wall=False),
 )
 
 
@@ -41,4 +52,8 @@ def page(key: str) -> Page:
     return next(p for p in PAGES if p.key == key)
 
 
-__all__ = ["PAGES", "Page", "page"]
+def page_keys() -> list[str]:
+    return [p.key for p in PAGES]
+
+
+__all__ = ["PAGES", "Page", "page", "page_keys"]

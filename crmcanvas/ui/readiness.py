@@ -25,7 +25,7 @@ from crmcanvas.core.schema import TABS, value_label
 from crmcanvas.i18n import t as _t
 from crmcanvas.reports import checklist_tab, readiness_charts
 from crmcanvas.sources.base import SourceError
-from crmcanvas.ui import widgets
+from crmcanvas.ui import modes, widgets
 from crmcanvas.ui.escape import md
 
 STATUS_COLOUR = {"ok": "green", "a_surveiller": "orange", "manquant": "red"}
@@ -79,7 +79,8 @@ def scorecard(analysis, lang: str, *, heading: bool = True, link: bool = True) -
             with col.container(border=True):
                 st.markdown(f"{badge(readings[code].status, lang)} **{md(signal(code).title(lang))}**")
     if link:
-        st.page_link("pages/health.py", label=t("scorecard_more", lang), icon=":material/arrow_forward:")
+        st.page_link("pages/health.py", label=t("scorecard_more", lang), icon=":material/arrow_forward:",
+                     query_params=modes.query_params())
 
 
 def _names_items(reading: Reading) -> bool:

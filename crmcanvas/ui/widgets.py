@@ -14,7 +14,7 @@ import streamlit as st
 from crmcanvas.build.live import FeedState
 from crmcanvas.core.canvas import Canvas
 from crmcanvas.core.findings import sort_findings
-from crmcanvas.core.schema import TABS
+from crmcanvas.core.schema import REQUIRED_TAB_KEYS, TABS
 from crmcanvas.reports.csv_export import csv_bytes as _csv_bytes
 from crmcanvas.sources.base import SourceError
 from crmcanvas.sources.demo import is_demo_version
@@ -82,6 +82,14 @@ def feed_banner(state: FeedState, lang: str = "fr", now: datetime | None = None)
         st.info(t("demo_hint", lang), icon=":material/lightbulb:")
 
 
+def change_line(change: tuple[datetime, str] | None, lang: str = "fr") -> None:
+    """« Dernière modification à 10:02:03 : +2 besoins, E03 modifié » (what the toast said, for whoever missed it)."""
+    if change is None:
+        return
+    moment, summary = change
+    st.caption(t("changes.line", lang, time=clock_text(moment), summary=md(summary)))
+
+
 def first_load_notice(state: FeedState, lang: str, now: datetime) -> None:
     """No canvas yet: the read under way, or the error with what to do — never a promise of a last version."""
     if state.error is None:
@@ -120,9 +128,10 @@ def _error_with_hint(title: str, exc: Exception, lang: str) -> None:
 
 
 def tab_counts(canvas: Canvas, lang: str = "fr") -> None:
-    cols = st.columns(len(TABS))
-    for col, (key, tab) in zip(cols, TABS.items(), strict=True):
-        col.metric(tab.label_in(lang), canvas.counts.get(key, 0), border=True)
+    """Rows per tab of the six-tab canvas (optional tabs such as the checklist have their own pages)."""
+    cols = st.columns(len(REQUIRED_TAB_KEYS))
+    for col, key in zip(cols, REQUIRED_TAB_KEYS, strict=True):
+        col.metric(TABS[key].label_in(lang), canvas.counts.get(key, 0), border=True)
 
 
 def severity_counts(canvas: Canvas, lang: str = "fr") -> None:
@@ -198,16 +207,86 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 HEADLINE = ("enjeux_couverts_pct", "besoins_traces_pct", "besoins_qualifies_pct", "roles_actifs_pct")
 
 
-def _pct(value: object, lang: str) -> str:
-    if not isinstance(value, int | float):
-        return "—"
-    return t("percent", lang, value=f"{float(value):.0f}")
+def metric_value(value: object, unit: str, lang: str = "fr") -> str:
+    """« 88 % », « 52 », « — » (nothing to measure)."""
+    from crmcanvas.reports.pdf import format_metric
+
+    return format_metric(value, unit, lang)
 
 
-def headline_metrics(metrics: dict, lang: str = "fr") -> None:
+def metric_delta(value: object, before: object, unit: str, lang: str = "fr") -> str | None:
+    """The change since the last snapshot: « +3 pts », « −2 », None when either side is missing or nothing moved."""
+    if not isinstance(value, int | float) or not isinstance(before, int | float):
+        return None
+    if unit == "pct":  # the difference of the numbers people read (88 % and 75 %: +13), not of the raw ones
+        diff = float(f"{float(value):.0f}") - float(f"{float(before):.0f}")
+    else:
+        diff = float(value) - float(before)
+    if diff == 0:
+        return None
+    number = f"{diff:+.0f}" if unit == "pct" else f"{diff:+g}"
+    return t("delta.pct" if unit == "pct" else "delta.count", lang, value=number)
+
+
+def metric_tiles(metrics: dict, lang: str = "fr", codes: tuple[str, ...] = HEADLINE,
+                 previous: dict | None = None) -> None:
+    """Large tiles, one per metric of the registry: its label, its value, its definition on hover (the « ? »),
+    and its change since the last weekly snapshot when there is one."""
+    from crmcanvas.analysis.registry import metric
+
+    for col, code in zip(st.columns(len(codes)), codes, strict=True):
+        entry = metric(code)
+        value = metrics.get(code)
+        delta = metric_delta(value, previous.get(code), entry.unit, lang) if previous else None
+        col.metric(entry.label(lang), metric_value(value, entry.unit, lang), delta=delta, help=entry.definition(lang),
+                   border=True, height="stretch")
+
+
+def headline_metrics(metrics: dict, lang: str = "fr", previous: dict | None = None) -> None:
     """The four percentages a sponsor asks about first, big enough to read from the back of the room."""
-    for col, key in zip(st.columns(len(HEADLINE)), HEADLINE, strict=True):
-        col.metric(t(f"headline.{key}", lang), _pct(metrics.get(key), lang), border=True)
+    metric_tiles(metrics, lang, HEADLINE, previous)
+
+
+def top_gaps(gaps: dict[str, list[dict]], lang: str = "fr", limit: int = 5, examples: int = 4) -> None:
+    """The largest open gaps, each with its size and its first items: what to fill in next."""
+    from crmcanvas.analysis.registry import gap
+
+    open_gaps = sorted(((code, items) for code, items in gaps.items() if items), key=lambda pair: -len(pair[1]))[:limit]
+    if not open_gaps:
+        st.success(t("overview.no_gap", lang), icon=":material/check_circle:")
+        return
+    lines = []
+    for code, items in open_gaps:
+        ids = ", ".join(md(item["id"]) for item in items[:examples]) + (" …" if len(items) > examples else "")
+        lines.append(f"- **{md(gap(code).title(lang))}** ({len(items)}) — {ids}")
+    st.markdown("\n".join(lines))
+
+
+def latest_findings(canvas: Canvas, lang: str = "fr", limit: int = 6) -> None:
+    """The first findings, most severe first: what they say and what to do, not only how many there are."""
+    if not canvas.findings:
+        st.success(t("no_findings", lang), icon=":material/check_circle:")
+        return
+    table = findings_frame(canvas, lang)
+    keep = [t(k, lang) for k in ("severity", "tab", "row", "message", "suggestion")]
+    st.table(markdown_cells(table[keep].head(limit).set_index(t("severity", lang))))
+    if len(table) > limit:
+        st.caption(t("overview.more_findings", lang, shown=limit, total=len(table)))
+
+
+def source_status(state: FeedState, info, lang: str = "fr", *, technical: bool = True) -> None:
+    """Where the canvas comes from and how the last read went, in a few lines (details on the Connexion page);
+    ``technical=False`` (the sponsor) leaves out the request count."""
+    lines = [t("overview.source_line", lang, source=md(state.source))]
+    if state.synced_at is not None:
+        lines.append(t("overview.read_line", lang, time=clock_text(state.synced_at)))
+    if state.stale_since is not None:
+        lines.append(t("overview.stale_line", lang, error=error_text(state.error, lang)[0]))
+    else:
+        lines.append(t("overview.fresh_line", lang))
+    if technical and info is not None and info.requests_last_read is not None:
+        lines.append(t("connection.requests_value", lang, count=info.requests_last_read))
+    st.markdown("  \n".join(lines))
 
 
 def gap_list(items: list[dict]) -> str:
@@ -234,19 +313,42 @@ def stake_drilldown_view(drill, lang: str = "fr") -> None:
     if drill.needs.empty:
         st.warning(t("drill.no_need", lang), icon=":material/report:")
         return
-    st.dataframe(_translated(drill.needs, lang), hide_index=True, width="stretch",
-                 column_config={t("drill.besoin", lang): st.column_config.TextColumn(width="large")})
-    a, b, c = st.columns(3)
+    wrapped_table(_translated(drill.needs, lang), lang)
+    a, b = st.columns(2)
     a.caption(t("drill.data_touched", lang))
-    a.dataframe(_translated(drill.data, lang), hide_index=True, width="stretch")
+    wrapped_table(_translated(drill.data, lang), lang, a)
     b.caption(t("drill.applications", lang))
-    b.dataframe(_translated(drill.applications, lang), hide_index=True, width="stretch")
-    c.caption(t("drill.roles", lang))
-    c.dataframe(_translated(drill.roles, lang), hide_index=True, width="stretch")
+    wrapped_table(_translated(drill.applications, lang), lang, b)
+    st.caption(t("drill.roles", lang))
+    wrapped_table(_translated(drill.roles, lang), lang)
     if drill.excluded:
         st.caption(t("drill.excluded", lang, ids=md(", ".join(drill.excluded))))
 
 
-def chart(fig, container=st) -> None:
+WRAPPED_ROWS = 40  # a table whose text wraps stays readable up to a few dozen rows; the rest is counted
+
+
+def wrapped_table(frame: pd.DataFrame, lang: str = "fr", container=st, limit: int = WRAPPED_ROWS) -> None:
+    """A table whose cells wrap inside the page's width (a grid cut its right-hand columns at 1280 px),
+    sheet text escaped; past ``limit`` rows, the first ones and how many more there are."""
+    if frame.empty:
+        container.caption("—")
+        return
+    shown = frame.head(limit)
+    first = shown.columns[0]
+    container.table(markdown_cells(shown.set_index(first)))
+    if len(frame) > limit:
+        container.caption(t("shown_rows", lang, shown=limit, total=len(frame)))
+
+
+def chart_size():
+    """The size of chart text for the mode: larger on the wall."""
+    from crmcanvas.reports import charts
+    from crmcanvas.ui.modes import is_wall
+
+    return charts.WALL if is_wall() else charts.SCREEN
+
+
+def chart(fig, container=st, key: str | None = None) -> None:
     """Show a figure with its own fonts: Streamlit's chart theme would shrink and grey the labels."""
-    container.plotly_chart(fig, width="stretch", theme=None)
+    container.plotly_chart(fig, width="stretch", theme=None, key=key, config={"displaylogo": False})
