@@ -25,7 +25,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crmcanvas.cli.terminal import EXIT_FAILED, EXIT_FINDINGS, EXIT_OK, emit, fail, guarded, say_error
-from crmcanvas.core.config import ENV_PREFIX, ConfigError, Settings, config_file, is_printable, printable, resolve
+from crmcanvas.core.config import (
+    ENV_PREFIX,
+    ConfigError,
+    Resolved,
+    Settings,
+    config_file,
+    is_printable,
+    printable,
+    resolve,
+)
 from crmcanvas.i18n import DEFAULT_LANG, LANGUAGES, t
 
 if TYPE_CHECKING:
@@ -58,15 +67,22 @@ def _config_failure(exc: ConfigError, lang: str) -> int:
     return fail(exc.lang or lang, message, hint)
 
 
+def _resolve(args: argparse.Namespace, lang: str) -> Resolved | int:
+    """The command's settings and source, or its exit code once the configuration error is said."""
+    try:
+        return resolve(args.config, source=getattr(args, "source", None))
+    except ConfigError as exc:
+        return _config_failure(exc, lang)
+
+
 def cmd_check(args: argparse.Namespace, lang: str) -> int:
     from crmcanvas.build.pipeline import build_canvas
     from crmcanvas.cli.text import format_check_text
     from crmcanvas.sources import SourceError, SpecError, open_source
 
-    try:
-        resolved = resolve(args.config, source=args.source)
-    except ConfigError as exc:
-        return _config_failure(exc, lang)
+    resolved = _resolve(args, lang)
+    if isinstance(resolved, int):
+        return resolved
     settings = resolved.settings
     lang = settings.language
     try:
@@ -138,10 +154,9 @@ def cmd_init(args: argparse.Namespace, lang: str) -> int:
     from crmcanvas.cli.setup_text import format_init_text
     from crmcanvas.sources import SourceError, SpecError, open_source
 
-    try:
-        resolved = resolve(args.config, source=args.source)
-    except ConfigError as exc:
-        return _config_failure(exc, lang)
+    resolved = _resolve(args, lang)
+    if isinstance(resolved, int):
+        return resolved
     settings = resolved.settings
     lang = settings.language
     if resolved.is_demo:
@@ -205,10 +220,9 @@ def cmd_snapshot(args: argparse.Namespace, lang: str) -> int:
 
     if args.out is not None and not is_printable(args.out):
         return fail(lang, t("cli.name_not_utf8", lang, path=printable(args.out)), t("cli.name_not_utf8_hint", lang))
-    try:
-        resolved = resolve(args.config, source=args.source)
-    except ConfigError as exc:
-        return _config_failure(exc, lang)
+    resolved = _resolve(args, lang)
+    if isinstance(resolved, int):
+        return resolved
     settings = resolved.settings
     lang = settings.language
     out = Path(args.out if args.out is not None else settings.snapshot_dir)
@@ -244,10 +258,9 @@ def cmd_diff(args: argparse.Namespace, lang: str) -> int:
     from crmcanvas.reports.snapshot_read import SnapshotError
     from crmcanvas.sources import SourceError
 
-    try:
-        resolved = resolve(args.config)
-    except ConfigError as exc:
-        return _config_failure(exc, lang)
+    resolved = _resolve(args, lang)
+    if isinstance(resolved, int):
+        return resolved
     lang = resolved.settings.language
     sides = []
     for name in (args.before, args.after):
