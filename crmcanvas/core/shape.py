@@ -8,6 +8,7 @@ dashboard does not show. So they all ask this module.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from crmcanvas.core.text import clean, fold, header_words, id_key, name_key
@@ -185,4 +186,34 @@ def match_titles(wanted: Mapping[str, str], available: Sequence[str],
         else:
             found[key] = match
             taken.add(match)
+    return found, missing
+
+
+TAB_GID = re.compile(r"^#?gid=(\d+)$")  # a tab named by its id in the sheet's URL (``gid=123``)
+
+
+def pair_tabs(wanted: Mapping[str, str], tabs: Sequence[tuple[int | None, str]]) -> tuple[dict[str, str], dict[str, str]]:
+    """Configured titles (or ``gid=123``) -> the titles the source has (``tabs``: (sheet id, title) pairs).
+
+    One pairing for the reader and ``crmcanvas init``, so both find the same tabs.
+    Returns (found: key -> actual title, missing: key -> title looked for).
+    """
+    by_gid = {sheet_id: title for sheet_id, title in tabs if sheet_id is not None}
+    found: dict[str, str] = {}
+    missing: dict[str, str] = {}
+    by_title: dict[str, str] = {}
+    for key, title in wanted.items():
+        gid = TAB_GID.match(title.strip())
+        if gid:
+            actual = by_gid.get(int(gid.group(1)))
+            if actual is None:
+                missing[key] = title
+            else:
+                found[key] = actual
+        else:
+            by_title[key] = title
+    available = [title for _, title in tabs if title not in found.values()]
+    matched, unmatched = match_titles(by_title, available)
+    found.update(matched)
+    missing.update(unmatched)
     return found, missing

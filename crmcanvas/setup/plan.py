@@ -33,7 +33,6 @@ Sources turn a plan into writes (:mod:`crmcanvas.sources.workbook_setup`,
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from crmcanvas.analysis.checklist import template_grid
@@ -41,12 +40,11 @@ from crmcanvas.build.load import header_matcher
 from crmcanvas.core.config import Settings
 from crmcanvas.core.ids import next_ids
 from crmcanvas.core.schema import CHECKLIST, TAB_KEYS, TABS
-from crmcanvas.core.shape import HEADER_SCAN_ROWS, header_row, match_titles
+from crmcanvas.core.shape import HEADER_SCAN_ROWS, TAB_GID, header_row, pair_tabs
 from crmcanvas.core.text import clean
 from crmcanvas.i18n import Text, msg, t
 from crmcanvas.setup.rules import ListRule, OtherRule, RangeRule, Rule, list_rule, range_target
 
-_GID = re.compile(r"^#?gid=(\d+)$")
 RULE_ROWS = HEADER_SCAN_ROWS + 2  # a reader keeps the validations of these first rows: the first data row is among them
 
 
@@ -203,33 +201,15 @@ def starting_rows(key: str, lang: str) -> tuple[tuple[str, ...], ...]:
 def new_title(key: str, settings: Settings, lang: str) -> str:
     """The title a canvas tab gets when it is created: the configured one, else its label (« Besoins », "Needs")."""
     configured = settings.tabs.get(key, TABS[key].title)
-    if configured != TABS[key].title and not _GID.match(configured.strip()):
+    if configured != TABS[key].title and not TAB_GID.match(configured.strip()):
         return configured
     return TABS[key].label_in(lang)
 
 
 def find_tabs(state: SheetState, settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
     """(found: key -> title, missing: key -> title looked for), as the sources pair them (``gid=123`` included)."""
-    found: dict[str, str] = {}
-    missing: dict[str, str] = {}
-    by_title: dict[str, str] = {}
-    by_gid = {t.sheet_id: t.title for t in state.tabs if t.sheet_id is not None}
-    for key in TAB_KEYS:
-        title = settings.tabs.get(key, TABS[key].title)
-        gid = _GID.match(title.strip())
-        if gid:
-            actual = by_gid.get(int(gid.group(1)))
-            if actual is None:
-                missing[key] = title
-            else:
-                found[key] = actual
-        else:
-            by_title[key] = title
-    available = [t.title for t in state.tabs if t.title not in found.values()]
-    matched, unmatched = match_titles(by_title, available)
-    found.update(matched)
-    missing.update(unmatched)
-    return found, missing
+    wanted = {key: settings.tabs.get(key, TABS[key].title) for key in TAB_KEYS}
+    return pair_tabs(wanted, [(t.sheet_id, t.title) for t in state.tabs])
 
 
 def describe_rule(rule: Rule) -> Text:

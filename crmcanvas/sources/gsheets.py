@@ -46,7 +46,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from crmcanvas.core.config import Settings
-from crmcanvas.core.shape import match_titles
+from crmcanvas.core.shape import pair_tabs
 from crmcanvas.i18n import Text, msg, t
 from crmcanvas.sources.a1 import quoted
 from crmcanvas.sources.base import AppendResult, CellChange, RawCanvas, SourceError, UpdateResult
@@ -70,7 +70,6 @@ T = TypeVar("T")
 
 _URL_KEY = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]{10,}$")
-_GID = re.compile(r"^#?gid=(\d+)$")
 _URL_GID = re.compile(r"[#?&]gid=(\d+)")
 MISSING_TAB_RECHECK = 60.0  # seconds between metadata re-reads while a wanted tab is missing
 READ_DEADLINE = 20.0  # seconds: a whole read (every request, every retry) ends by then
@@ -250,26 +249,8 @@ class GoogleSheetSource:
         raise SourceError(msg("google.tab_not_found", title=title), suggestion=msg("google.tab_not_found.hint"))
 
     def _resolve(self, wanted: Mapping[str, str], tabs: Sequence[TabInfo]) -> tuple[dict[str, str], dict[str, str]]:
-        """Configured titles (or ``gid=123``) -> actual titles; the rest via :func:`match_titles`."""
-        by_gid = {t.sheet_id: t.title for t in tabs}
-        found: dict[str, str] = {}
-        missing: dict[str, str] = {}
-        by_title: dict[str, str] = {}
-        for key, title in wanted.items():
-            gid = _GID.match(title.strip())
-            if gid:
-                actual = by_gid.get(int(gid.group(1)))
-                if actual is None:
-                    missing[key] = title
-                else:
-                    found[key] = actual
-            else:
-                by_title[key] = title
-        available = [t.title for t in tabs if t.title not in found.values()]
-        matched, unmatched = match_titles(by_title, available)
-        found.update(matched)
-        missing.update(unmatched)
-        return found, missing
+        """Configured titles (or ``gid=123``) -> actual titles (see :func:`crmcanvas.core.shape.pair_tabs`)."""
+        return pair_tabs(wanted, [(t.sheet_id, t.title) for t in tabs])
 
     # ------------------------------------------------------------------ reading
 
