@@ -197,6 +197,9 @@ def test_a_cell_changed_by_someone_else_is_not_overwritten(canvas: Path) -> None
     ]
     assert "vous aviez vu « Must »" in conflict.message and "« Won't »" in conflict.message
     assert "Rien n'a été écrit" in conflict.message
+    english, hint = conflict.render("en")
+    assert "you had seen “Must”" in english and "“Won't”" in english and "Nothing was written" in english
+    assert hint == "Refresh, check the current value, then make your change again."
     assert source.version() == after_colleague  # nothing written, not even the non-conflicting cell
     assert besoins(source)[1][2:6] == ["Chargé de relation", "E01", "Won't", "Rejeté"]
 

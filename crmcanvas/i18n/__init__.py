@@ -68,7 +68,7 @@ def t(key: str, lang: str = DEFAULT_LANG, /, *, context: str | None = None, **pa
     """The message ``key`` in ``lang`` with its ``{placeholders}`` filled.
 
     Parameters that are themselves :class:`Text` are rendered in the same
-    language. French stands in for a missing translation (the catalogue test
+    language (a tuple of them: each, joined by « ; »). French stands in for a missing translation (the catalogue test
     forbids that in the shipped files, but a user's extra key must not crash).
     """
     messages = catalogue()
@@ -80,8 +80,16 @@ def t(key: str, lang: str = DEFAULT_LANG, /, *, context: str | None = None, **pa
     text = entry.get(lang) or entry[DEFAULT_LANG]
     if not params:
         return text
-    rendered = {name: (value.render(lang, context=context) if isinstance(value, Text) else value) for name, value in params.items()}
+    rendered = {name: _rendered(value, lang, context) for name, value in params.items()}
     return text.format(**rendered)
+
+
+def _rendered(value: Any, lang: str, context: str | None) -> Any:
+    if isinstance(value, Text):
+        return value.render(lang, context=context)
+    if isinstance(value, tuple) and value and all(isinstance(v, Text) for v in value):
+        return "; ".join(v.render(lang, context=context) for v in value)
+    return value
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from crmcanvas.i18n import DEFAULT_LANG, Text
+from crmcanvas.i18n import DEFAULT_LANG, Text, msg
 
 Grid = list[list[str]]
 
@@ -98,14 +98,10 @@ class WriteConflict(SourceError):
     """A cell changed between our read and our write: nothing was written."""
 
     def __init__(self, tab: str, row_id: str, conflicts: list[Conflict]):
-        details = "; ".join(
-            f"« {c.column} » : vous aviez vu « {c.expected} », la feuille contient maintenant « {c.actual} »"
-            for c in conflicts
-        )
-        super().__init__(
-            f"Conflit sur {tab} / {row_id} : la ligne a été modifiée depuis votre lecture ({details}). Rien n'a été écrit.",
-            suggestion="Actualisez, vérifiez la valeur actuelle, puis refaites votre modification.",
-        )
+        details = tuple(msg("sources.conflict.cell", column=c.column, expected=c.expected, actual=c.actual)
+                        for c in conflicts)
+        super().__init__(msg("sources.conflict.message", tab=tab, row_id=row_id, details=details),
+                         suggestion=msg("sources.conflict.hint"))
         self.tab = tab
         self.row_id = row_id
         self.conflicts = conflicts
