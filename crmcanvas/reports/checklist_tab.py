@@ -2,18 +2,17 @@
 
 A canvas without a ``checklist`` tab gets one of three ways here, all from the
 same rows (:func:`crmcanvas.analysis.checklist.template_grid`, headers in the
-language asked for — French for a new tab, like every tab crmcanvas writes);
+language asked for);
 ``crmcanvas template`` and ``crmcanvas init`` write those very rows too
 (:mod:`crmcanvas.setup.plan`):
 
 * :func:`template_csv` — the Excel-friendly, formula-neutralised CSV of
   :mod:`crmcanvas.reports.csv_export`;
 * :func:`template_xlsx` — one sheet named like the tab, bold frozen header;
-* :func:`create_checklist_tab` — written through a writable source: the tab
-  and its header row by ``ensure_tab(title, headers)``, then one
-  ``append_row`` per row. ``ensure_tab`` is part of the writable-source
-  protocol's next version (snapshot history needs it too); a source without it
-  is refused with a message, nothing written.
+* :func:`create_checklist_tab` — written into the source: as ``crmcanvas
+  init`` adds it on a Google Sheet or a workbook (one write), else through
+  ``ensure_tab`` and ``append_row``; a source without ``ensure_tab`` is
+  refused with a message, nothing written.
 """
 
 from __future__ import annotations
@@ -79,19 +78,35 @@ def can_create(source: object) -> bool:
 
 
 def create_checklist_tab(source: object, settings: Settings) -> int:
-    """Create the checklist tab (its configured title) from the template in ``source``; returns the rows written.
+    """Create the checklist tab in ``source`` from the template, in the reader's language; returns the rows written.
 
-    The tab and its header row come from ``source.ensure_tab(title, headers)``
-    (it leaves an existing tab as it is), the rows from ``append_row``, IDs
-    included, so nothing is renumbered. Raises :class:`SourceError` when the
-    source cannot create tabs.
+    A Google Sheet or a workbook gets it the way ``crmcanvas init`` adds it (one
+    ``batchUpdate`` on Google, not one append per row; drop-downs and frozen
+    header included); any other writable source with ``ensure_tab`` gets the
+    header, then one ``append_row`` per row. An existing tab is left as it is.
+    Raises :class:`SourceError` when the source cannot create tabs.
     """
+    from crmcanvas.setup.plan import AddTab
+    from crmcanvas.sources.gsheets import GoogleSheetSource
+    from crmcanvas.sources.workbook import WorkbookSource
+
     title = settings.tabs.get(TAB, TABS[TAB].title)
     if not can_create(source):
         raise SourceError(msg("readiness.create.unsupported", title=title), suggestion=msg("readiness.create.unsupported_hint"))
-    written: Sequence[str] = headers(DEFAULT_LANG)
+    if isinstance(source, GoogleSheetSource | WorkbookSource):
+        if isinstance(source, GoogleSheetSource):
+            from crmcanvas.sources.gsheets_setup import init_google
+
+            result = init_google(source, settings, only={TAB})
+        else:
+            from crmcanvas.sources.workbook_setup import init_workbook
+
+            result = init_workbook(source.path, settings, only={TAB})
+        return sum(len(step.rows) for step in result.plan.steps if isinstance(step, AddTab)) if result.applied else 0
+    lang = settings.language
+    written: Sequence[str] = headers(lang)
     source.ensure_tab(title, list(written))  # type: ignore[attr-defined]
-    frame = template_frame(DEFAULT_LANG)
+    frame = template_frame(lang)
     for row in frame.itertuples(index=False):
         source.append_row(title, dict(zip(written, row, strict=True)))  # type: ignore[attr-defined]
     return len(frame)

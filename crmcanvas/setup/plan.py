@@ -33,6 +33,7 @@ Sources turn a plan into writes (:mod:`crmcanvas.sources.workbook_setup`,
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from crmcanvas.analysis.checklist import template_grid
@@ -222,8 +223,12 @@ def describe_rule(rule: Rule) -> Text:
 
 
 def plan_setup(state: SheetState, settings: Settings | None = None, *, lang: str | None = None,
-               protect_ids: bool = False) -> Plan:
-    """The additive steps that give ``state`` the canvas's tabs, columns, drop-downs and frozen headers."""
+               protect_ids: bool = False, only: Collection[str] | None = None) -> Plan:
+    """The additive steps that give ``state`` the canvas's tabs, columns, drop-downs and frozen headers.
+
+    ``only``: the tab keys to set up (the dashboard's « create the checklist tab »); the others are
+    still read, so a list that points at them (a checklist owner among the people) is right.
+    """
     settings = settings or Settings()
     lang = lang or settings.language
     plan = Plan()
@@ -245,6 +250,8 @@ def plan_setup(state: SheetState, settings: Settings | None = None, *, lang: str
     _plan_freeze(plan, state)
     if protect_ids:
         _plan_protection(plan, state)
+    if only is not None:
+        plan.steps = [step for step in plan.steps if step.key in only]
     plan.steps.sort(key=lambda s: _ORDER.index(type(s)))
     return plan
 

@@ -36,7 +36,7 @@ without an ID). ``crmcanvas init`` run again only adds what is still missing.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -239,7 +239,7 @@ def _runs(cells: tuple[tuple[int, str], ...]) -> list[tuple[int, list[str]]]:
 
 
 def init_google(source: GoogleSheetSource, settings: Settings | None = None, *, lang: str | None = None,
-                dry_run: bool = False, protect_ids: bool = False) -> SetupResult:
+                dry_run: bool = False, protect_ids: bool = False, only: Collection[str] | None = None) -> SetupResult:
     """Read (1), plan, and unless ``dry_run`` or nothing is missing: one batchUpdate (2) and a read-back (3)."""
     settings = settings or source.settings
     lang = lang or settings.language
@@ -247,7 +247,7 @@ def init_google(source: GoogleSheetSource, settings: Settings | None = None, *, 
     # is its write half), and its per-spreadsheet lock: a dashboard's write in this process waits for us.
     with source._bounded(source.write_deadline), write_lock(source.key):
         google = _inspect(source, msg("setup.step.inspect"), stage="prepare")
-        plan = plan_setup(google.state, settings, lang=lang, protect_ids=protect_ids)
+        plan = plan_setup(google.state, settings, lang=lang, protect_ids=protect_ids, only=only)
         if dry_run or plan.empty:
             return SetupResult(plan, applied=False)
         unconfirmed = _apply(source, {"requests": batch_requests(plan, google, lang)})
@@ -258,7 +258,7 @@ def init_google(source: GoogleSheetSource, settings: Settings | None = None, *, 
             if unconfirmed:
                 raise SourceError(msg("setup.unconfirmed"), suggestion=msg("setup.run_again"), retryable=True) from None
             return SetupResult(plan, applied=True, read_back_error=exc)
-        remaining = plan_setup(after.state, settings, lang=lang, protect_ids=protect_ids)
+        remaining = plan_setup(after.state, settings, lang=lang, protect_ids=protect_ids, only=only)
         landed = not unconfirmed or len(remaining.steps) < len(plan.steps)  # a batch lands whole or not at all
         return SetupResult(plan, applied=landed, remaining=remaining, unconfirmed=unconfirmed)
 

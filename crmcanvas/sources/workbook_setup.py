@@ -27,6 +27,7 @@ What a workbook keeps of a plan:
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from copy import copy
 from pathlib import Path
 from typing import Any
@@ -206,14 +207,15 @@ def _add_tab(wb: Any, step: AddTab, lang: str) -> None:
 
 
 def init_workbook(path: str | Path, settings: Settings | None = None, *, lang: str | None = None, dry_run: bool = False,
-                  protect_ids: bool = False, lock_timeout: float = 15.0) -> SetupResult:
+                  protect_ids: bool = False, lock_timeout: float = 15.0,
+                  only: Collection[str] | None = None) -> SetupResult:
     """Plan from the file as it is now and, unless ``dry_run``, apply and save; then read it back and plan again."""
     settings = settings or Settings()
     lang = lang or settings.language
     target = Path(path)
 
     def change(wb: Any, scan: Scan) -> tuple[Plan, bool]:
-        plan = plan_setup(read_state(wb, scan), settings, lang=lang, protect_ids=protect_ids)
+        plan = plan_setup(read_state(wb, scan), settings, lang=lang, protect_ids=protect_ids, only=only)
         if not dry_run and not plan.empty:
             try:
                 apply_plan(wb, plan, lang)
@@ -226,15 +228,15 @@ def init_workbook(path: str | Path, settings: Settings | None = None, *, lang: s
     plan = write_workbook(target, change, lock_timeout=lock_timeout, dry_run=dry_run)
     if dry_run or plan.empty:
         return SetupResult(plan, applied=False)
-    remaining = write_workbook(target, _plan_only(settings, lang, protect_ids), lock_timeout=lock_timeout, dry_run=True)
+    remaining = write_workbook(target, _plan_only(settings, lang, protect_ids, only), lock_timeout=lock_timeout, dry_run=True)
     return SetupResult(plan, applied=True, remaining=remaining)
 
 
-def _plan_only(settings: Settings, lang: str, protect_ids: bool) -> BookChange[Plan]:
+def _plan_only(settings: Settings, lang: str, protect_ids: bool, only: Collection[str] | None) -> BookChange[Plan]:
     """A change that only plans: what init would still do to the file as it is now (the read-back)."""
 
     def plan_only(wb: Any, scan: Scan) -> tuple[Plan, bool]:
-        return plan_setup(read_state(wb, scan), settings, lang=lang, protect_ids=protect_ids), False
+        return plan_setup(read_state(wb, scan), settings, lang=lang, protect_ids=protect_ids, only=only), False
 
     return plan_only
 
