@@ -47,6 +47,22 @@ def test_shipped_config_file_is_valid(monkeypatch):
     assert settings == Settings()
 
 
+def test_the_shipped_config_file_shows_every_setting_with_its_default():
+    """config/canvas.toml is where a facilitator looks first: each setting is there, and removing the « # » of a
+    line gives the default (except the three that show an example: there is no default to show)."""
+    import tomllib
+
+    text = (ROOT / "config" / "canvas.toml").read_text(encoding="utf-8")
+    commented = "\n".join(line[2:] for line in text.splitlines() if re.match(r"# (\[[a-z.]+\]|[a-z_]+ = )", line))
+    shown = tomllib.loads(commented)
+    assert set(shown) == set(Settings.model_fields), set(Settings.model_fields) ^ set(shown)
+    examples = {"source", "sheets_endpoint", "time_zone", "headers"}
+    defaults = Settings().model_dump()
+    settings = Settings(**shown)
+    assert {k: getattr(settings, k) for k in defaults if k not in examples} == {k: v for k, v in defaults.items()
+                                                                                 if k not in examples}
+
+
 def test_every_finding_code_named_in_readme_exists():
     from crmcanvas.core.findings import CODES
 
