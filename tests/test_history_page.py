@@ -70,6 +70,16 @@ def test_the_overview_shows_the_change_since_the_last_snapshot_and_what_changed(
     assert not tiles[metric("enjeux_couverts_pct").label("fr")].delta  # unchanged since: nothing shown
 
 
+def test_the_sponsor_is_offered_the_trend_once_a_snapshot_exists(tmp_path, monkeypatch, past_weeks):
+    from tests.pages import page_links
+
+    assert "history?vue=sponsor" in page_links(run("app.py", params={"vue": "sponsor"}))
+    clear_caches()
+    monkeypatch.setenv("CRMCANVAS_SNAPSHOT_DIR", str(tmp_path / "aucun"))
+    at = run("app.py", params={"vue": "sponsor"})
+    assert "history?vue=sponsor" not in page_links(at) and "coverage?vue=sponsor" in page_links(at)
+
+
 def test_without_snapshots_the_page_says_how_to_take_them(tmp_path, monkeypatch):
     monkeypatch.setenv("CRMCANVAS_SNAPSHOT_DIR", str(tmp_path / "aucun"))
     at = run("pages/history.py")

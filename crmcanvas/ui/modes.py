@@ -76,6 +76,17 @@ def shows_findings() -> bool:
     return not current().sponsor
 
 
+def condition_met(name: str | None) -> bool:
+    """A page's named condition (see :class:`~crmcanvas.ui.pages.Page`); an unknown name never holds."""
+    if not name:
+        return True
+    from crmcanvas.ui import state
+
+    checks = {"snapshots": state.has_snapshots}
+    check = checks.get(name)
+    return bool(check and check())
+
+
 def visible(page: Page, mode: Mode | None = None) -> bool:
     """May this page be opened in ``mode``? (sponsor: its pages only; wall: pages meant for a wall)."""
     mode = mode or current()
@@ -83,7 +94,7 @@ def visible(page: Page, mode: Mode | None = None) -> bool:
         return False
     if mode.wall and not page.wall:
         return False
-    return True
+    return not mode.sponsor or condition_met(page.sponsor_if)
 
 
 def visible_pages(mode: Mode | None = None) -> list[Page]:
@@ -91,5 +102,5 @@ def visible_pages(mode: Mode | None = None) -> list[Page]:
     return [p for p in PAGES if visible(p, mode)]
 
 
-__all__ = ["Mode", "current", "is_sponsor", "is_wall", "query_params", "shows_findings", "visible",
+__all__ = ["Mode", "condition_met", "current", "is_sponsor", "is_wall", "query_params", "shows_findings", "visible",
            "visible_pages", "writes_allowed"]

@@ -8,7 +8,10 @@ title is the catalogue entry ``ui.pages.<key>``. Streamlit serves each file of
 Fields after ``icon`` have defaults, so an entry stays one line:
 
 - ``sponsor``: part of the read-only sponsor view (``?vue=sponsor``);
-- ``wall``: may be projected and rotated on the wall (``?mode=projection``).
+- ``wall``: may be projected and rotated on the wall (``?mode=projection``);
+- ``sponsor_if``: a condition, by name, for the sponsor to see the page
+  (``"snapshots"``: at least one weekly snapshot exists, so the trend has
+  something to show — :func:`crmcanvas.ui.state.has_snapshots`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ class Page:
     icon: str
     sponsor: bool = False  # part of the read-only sponsor view (?vue=sponsor)
     wall: bool = True  # may be projected and rotated on the wall (?mode=projection)
+    sponsor_if: str | None = None  # named condition for the sponsor view to list it (see module docstring)
 
     @property
     def url_path(self) -> str:
@@ -42,7 +46,7 @@ PAGES: tuple[Page, ...] = (
     Page("tabs", "pages/tabs.py", ":material/table_view:"),
     Page("health", "pages/health.py", ":material/monitor_heart:", sponsor=True),
     Page("checklist", "pages/checklist.py", ":material/fact_check:", sponsor=True),
-    Page("history", "pages/history.py", ":material/timeline:", sponsor=True),
+    Page("history", "pages/history.py", ":material/timeline:", sponsor=True, sponsor_if="snapshots"),
     Page("capture", "pages/capture.py", ":material/edit_note:", wall=False),
     Page("connection", "pages/connection.py", ":material/cable:", wall=False),
 )

@@ -274,6 +274,14 @@ def previous_metrics(canvas: Canvas, cfg: Settings) -> dict[str, object] | None:
     return dict(latest.metrics) if latest is not None else None
 
 
+def has_snapshots() -> bool:
+    """At least one weekly snapshot exists: the sponsor view then lists the trend (history) page."""
+    try:
+        return bool(history().points)
+    except (ConfigError, SourceError):
+        return False
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _since_last_week(version: str, settings_json: str, baseline: str, _where: Resolved, _canvas: Canvas,
                      _metrics: Mapping[str, object], _history: Any):
