@@ -56,7 +56,8 @@ DYNAMIC_FAMILIES = tuple(f + "." for f in (
     "schema.columns", "schema.values", "schema.tabs", "analysis.gaps", "analysis.metrics", "analysis.quotes",
     "analysis.documents", "analysis.matrices", "analysis.sankey", "analysis.drilldown", "cli.text", "changes.noun",
     "ui.drill", "ui.pages", "ui.headline", "config.reason", "config.origin", "config.named_by", "charts.priority",
-    "common.severity", "setup.guide.tabs", "setup.guide.columns", "setup.example", "readiness.quotes",
+    "common.severity", "setup.guide.tabs", "setup.guide.columns", "setup.example", "readiness.quotes", "vendors.quotes",
+    "vendors.metrics",
 ))
 
 
