@@ -22,6 +22,7 @@ from crmcanvas.reports.charts import FONT, OKABE_ITO, PALETTE, STATUS_COLOURS, e
 TYPE_COLOURS = {"standard": OKABE_ITO["green"], "parametrage": OKABE_ITO["sky"], "specifique": OKABE_ITO["orange"], "": "#CCCCCC"}
 NO_STATUS_COLOUR = "#CCCCCC"
 LABEL_WIDTH = 30
+STAKE_WIDTH = 34  # characters of a stake's name on an axis; the full name is on hover
 
 
 def _w(key: str, lang: str, **params: Any) -> str:
@@ -29,9 +30,13 @@ def _w(key: str, lang: str, **params: Any) -> str:
 
 
 def _layout(fig: go.Figure, title: str, lang: str, height: int) -> go.Figure:
-    fig.update_layout(title=dict(text=plotly_text(title), x=0, xanchor="left"), font=FONT, template="plotly_white",
-                      margin=dict(l=10, r=30, t=60, b=10), separators=t("charts.separators", lang),
-                      hoverlabel=dict(namelength=-1), height=height)
+    """Title at the top left, then (when there is one) the legend on its own line under it, left-aligned: a legend
+    on the title's line ran over a long title at 1280 px."""
+    legend = any(getattr(trace, "showlegend", None) is not False for trace in fig.data) and len(fig.data) > 1
+    fig.update_layout(title=dict(text=plotly_text(title), x=0, xanchor="left", y=1, yref="container", yanchor="top",
+                                 pad=dict(t=14)),
+                      font=FONT, template="plotly_white", margin=dict(l=10, r=30, t=100 if legend else 60, b=10),
+                      separators=t("charts.separators", lang), hoverlabel=dict(namelength=-1), height=height + (40 if legend else 0))
     return fig
 
 
@@ -69,34 +74,35 @@ def lot_progress(plan: Roadmap, lang: str = DEFAULT_LANG, title: str | None = No
                   pct=_w("pct", lang, value=f"{lot.pct:.0f}") if lot.pct is not None else "—")
         fig.add_annotation(x=lot.total, y=name, xanchor="left", xshift=8, showarrow=False, text=done, font=dict(size=16))
     fig.update_layout(barmode="stack", bargap=0.3,
-                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1, xanchor="right", traceorder="normal"))
+                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left", traceorder="normal"))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names, tickfont=dict(size=17))
     fig.update_xaxes(title_text=_w("progress_axis", lang), rangemode="tozero", range=[0, widest * 1.45 + 1])
     return _layout(fig, title, lang, max(280, 150 + 60 * len(plan.lots)))
 
 
 def lot_stakes(plan: Roadmap, stakes: list[tuple[str, str]], lang: str = DEFAULT_LANG, title: str | None = None) -> go.Figure:
-    """Lots × stakes: how many needs of each lot serve each stake (blank: none), stakes in sheet order."""
+    """Stakes × lots: how many needs of each lot serve each stake (blank: none), stakes in sheet order, one row each.
+
+    Stakes are the rows (their names read across, like every other chart) and lots the columns (few, short names):
+    the other way round, eight stake names stood on end over narrow columns at 1280 px.
+    """
     title = _w("lot_stakes_title", lang) if title is None else title
     lots = list(plan.lots)
     if not lots or not stakes:
         return empty_figure(title, _w("no_need" if not lots else "no_stake", lang), lang)
-    rows = [plotly_text(shorten(lot_name(lot, lang), LABEL_WIDTH)) for lot in lots]
-    cols = [plotly_text(rid) for rid, _ in stakes]
-    z = [[lot.stakes.get(rid, 0) for rid, _ in stakes] for lot in lots]
-    full = [[plotly_text(f"{rid} · {label}") for rid, label in stakes] for _ in lots]
+    rows = [f"{plotly_text(rid)} · {plotly_text(shorten(label, STAKE_WIDTH))}" for rid, label in stakes]
+    cols = [plotly_text(shorten(lot_name(lot, lang), LABEL_WIDTH)) for lot in lots]
+    z = [[lot.stakes.get(rid, 0) for lot in lots] for rid, _ in stakes]
+    full = [[plotly_text(f"{rid} · {label}")] * len(lots) for rid, label in stakes]
     fig = go.Figure(go.Heatmap(
         z=z, x=cols, y=rows, showscale=False, xgap=3, ygap=3, zmin=0, zmax=max(1, max(max(line) for line in z)),
         colorscale=[[0, "#F2F2F2"], [1e-9, "#D6EAF8"], [1, OKABE_ITO["blue"]]],
         text=[[str(v) if v else "" for v in line] for line in z], texttemplate="%{text}", textfont=dict(size=18),
-        customdata=full, hovertemplate="<b>%{y}</b> × %{customdata}<br>" + _w("needs_count", lang, count="%{z}") + "<extra></extra>",
+        customdata=full, hovertemplate="<b>%{x}</b> × %{customdata}<br>" + _w("needs_count", lang, count="%{z}") + "<extra></extra>",
     ))
-    ticks = [f"{plotly_text(rid)}<br>{plotly_text(shorten(label, 14))}" for rid, label in stakes]
-    fig.update_xaxes(side="top", tickvals=cols, ticktext=ticks, tickfont=dict(size=13))
-    fig.update_yaxes(autorange="reversed", tickfont=dict(size=16))
-    fig = _layout(fig, title, lang, max(280, 190 + 52 * len(lots)))
-    fig.update_layout(margin=dict(t=110))
-    return fig
+    fig.update_xaxes(side="top", tickfont=dict(size=17), showgrid=False)
+    fig.update_yaxes(autorange="reversed", tickfont=dict(size=15), showgrid=False)
+    return _layout(fig, title, lang, max(280, 130 + 46 * len(stakes)))
 
 
 def type_mix(mixes: list[TypeMix], lang: str = DEFAULT_LANG, title: str = "", lots: bool = False) -> go.Figure:
@@ -126,7 +132,7 @@ def type_mix(mixes: list[TypeMix], lang: str = DEFAULT_LANG, title: str = "", lo
         fig.add_annotation(x=100, y=name, xanchor="left", xshift=8, showarrow=False, text=text,
                            font=dict(size=15, color=OKABE_ITO["vermillion"] if share and share >= 40 else "#1f1f1f"))
     fig.update_layout(barmode="stack", bargap=0.3,
-                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1, xanchor="right", traceorder="normal"))
+                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left", traceorder="normal"))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names, tickfont=dict(size=15))
     fig.update_xaxes(range=[0, 132], tickvals=[0, 25, 50, 75, 100], ticksuffix=_w("pct_suffix", lang), title_text=_w("type_axis", lang))
     return _layout(fig, title, lang, max(260, 150 + 44 * len(shown)))

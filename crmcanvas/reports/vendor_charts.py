@@ -32,9 +32,13 @@ def _w(key: str, lang: str, **params: Any) -> str:
 
 
 def _layout(fig: go.Figure, title: str, lang: str, height: int) -> go.Figure:
-    fig.update_layout(title=dict(text=plotly_text(title), x=0, xanchor="left"), font=FONT, template="plotly_white",
-                      margin=dict(l=10, r=30, t=60, b=10), separators=t("charts.separators", lang),
-                      hoverlabel=dict(namelength=-1), height=height)
+    """Title at the top left, then (when there is one) the legend on its own line under it, left-aligned: a legend
+    on the title's line ran over a long title at 1280 px."""
+    legend = any(getattr(trace, "showlegend", None) is not False for trace in fig.data) and len(fig.data) > 1
+    fig.update_layout(title=dict(text=plotly_text(title), x=0, xanchor="left", y=1, yref="container", yanchor="top",
+                                 pad=dict(t=14)),
+                      font=FONT, template="plotly_white", margin=dict(l=10, r=30, t=100 if legend else 60, b=10),
+                      separators=t("charts.separators", lang), hoverlabel=dict(namelength=-1), height=height + (40 if legend else 0))
     return fig
 
 
@@ -110,7 +114,7 @@ def answers_bar(fit: Fit, lang: str = DEFAULT_LANG, title: str | None = None) ->
                     hovertemplate="<b>%{customdata}</b><br>" + t("charts.label_value", lang, label=plotly_text(label), value="%{x}")
                     + "<extra></extra>")
     fig.update_layout(barmode="stack", bargap=0.3,
-                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1, xanchor="right", traceorder="normal"))
+                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left", traceorder="normal"))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names, tickfont=dict(size=16))
     fig.update_xaxes(title_text=_w("answers_axis", lang), rangemode="tozero")
     return _layout(fig, title, lang, max(260, 150 + 56 * len(ranked)))
@@ -141,9 +145,9 @@ def stakes_bars(fit: Fit, stakes: list[tuple[str, str]], lang: str = DEFAULT_LAN
             fig.add_annotation(x=0, y=name, xanchor="left", xshift=6, showarrow=False, text=_w("stake_not_evaluated", lang),
                                font=dict(size=14, color=OKABE_ITO["grey"]))
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05,
-                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1, xanchor="right", traceorder="normal"))
+                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left", traceorder="normal"))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names, tickfont=dict(size=15))
-    fig.update_xaxes(range=[0, 100], tickvals=[0, 25, 50, 75, 100], title_text=_w("stakes_axis", lang), side="top")
+    fig.update_xaxes(range=[0, 100], tickvals=[0, 25, 50, 75, 100], title_text=_w("stakes_axis", lang))
     per_stake = 16 * len(fit.solutions) + 18
     return _layout(fig, title, lang, max(320, 150 + per_stake * len(stakes)))
 

@@ -102,7 +102,6 @@ def roadmap_view(canvas: Canvas, analysis: Any, cfg: Settings, lang: str, *, whe
         widgets.chart(roadmap_charts.burnup_figure(burn, lang))
         st.caption(t("burnup_where", lang, count=burn.snapshots))
 
-    st.subheader(t("stakes_title", lang))
     stakes = [(rid, f.labels["enjeux"].get(rid, rid)) for rid in f.ids["enjeux"]]
     widgets.chart(roadmap_charts.lot_stakes(plan, stakes, lang))
     with st.expander(t("lots_title", lang)):

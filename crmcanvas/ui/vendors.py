@@ -94,9 +94,10 @@ def _musts(canvas: Canvas, fit: Fit, lang: str) -> None:
     if not rows:
         st.success(t("no_must_gap", lang))
         return
-    config = {t("col.solution", lang): st.column_config.TextColumn(width=170), t("col.id", lang): st.column_config.TextColumn(width=70),
-              t("col.need", lang): st.column_config.TextColumn(width="large"), t("col.stakes", lang): st.column_config.TextColumn(width=90),
-              t("col.comment", lang): st.column_config.TextColumn(width="medium")}
+    # widths that keep every column on screen at 1280 px (the need's and the comment's full text on hover)
+    config = {t("col.solution", lang): st.column_config.TextColumn(width=140), t("col.id", lang): st.column_config.TextColumn(width=60),
+              t("col.need", lang): st.column_config.TextColumn(width=320), t("col.stakes", lang): st.column_config.TextColumn(width=70),
+              t("col.comment", lang): st.column_config.TextColumn(width=200)}
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config=config)
 
 
@@ -165,10 +166,9 @@ def types_view(canvas: Canvas, analysis: Any, lang: str) -> None:
         st.info(t("types_none", lang), icon=":material/category:")
         return
     st.markdown(t("types_overall", lang, typed=whole.typed, pct=f"{whole.specific_pct:.0f}", untyped=whole.counts[""]))
-    left, right = st.columns(2, gap="large")
-    widgets.chart(roadmap_charts.type_mix(standard_specific.by_stake(f), lang, t("types_by_stake", lang)), left)
+    widgets.chart(roadmap_charts.type_mix(standard_specific.by_stake(f), lang, t("types_by_stake", lang)))
     plan = analysis.roadmap if analysis.roadmap is not None else roadmap_of(f)
-    widgets.chart(roadmap_charts.type_mix(standard_specific.by_lot(f, plan), lang, t("types_by_lot", lang), lots=True), right)
+    widgets.chart(roadmap_charts.type_mix(standard_specific.by_lot(f, plan), lang, t("types_by_lot", lang), lots=True))
 
 
 def vendors_view(canvas: Canvas, analysis: Any, cfg: Settings, lang: str) -> None:

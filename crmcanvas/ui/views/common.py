@@ -9,7 +9,6 @@ at the next rerun.
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from typing import Any
 
 import streamlit as st
