@@ -21,7 +21,7 @@ from crmcanvas.standin import StandIn
 from tests.fixtures_sheets import CANVAS, key_body, service_account_info
 
 ROOT = Path(__file__).resolve().parents[1]
-CANVAS_COUNTS = {"enjeux": 2, "besoins": 3, "donnees": 2, "applications": 1, "personnes": 2, "roles": 2, "checklist": 0}
+CANVAS_COUNTS = {"enjeux": 2, "besoins": 3, "donnees": 2, "applications": 1, "personnes": 2, "roles": 2, "checklist": 0, "editeurs": 0, "integrateurs": 0}
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +60,8 @@ def demo_xlsx(tmp_path):
 
 def test_demo_writes_a_workbook_with_the_six_tabs_and_the_checklist(demo_xlsx):
     wb = openpyxl.load_workbook(demo_xlsx, read_only=True)
-    assert wb.sheetnames == ["enjeux", "besoins", "données", "applications", "personnes", "rôles", "checklist"]
+    assert wb.sheetnames == ["enjeux", "besoins", "données", "applications", "personnes", "rôles", "checklist", "éditeurs",
+                             "intégrateurs"]
 
 
 def test_check_clean_canvas_exits_0_with_a_readable_table(demo_xlsx, capsys):
@@ -75,7 +76,7 @@ def test_check_json_shape(demo_xlsx, capsys):
     payload = json.loads(capsys.readouterr().out)
     assert {"source", "counts", "findings", "metrics", "gaps"} <= set(payload)
     assert payload["counts"] == {"enjeux": 8, "besoins": 60, "donnees": 15, "applications": 15, "personnes": 25, "roles": 12,
-                                 "checklist": 68}
+                                 "checklist": 68, "editeurs": 171, "integrateurs": 60}
     finding = payload["findings"][0]
     assert set(finding) == {"severity", "code", "tab", "row", "column", "value", "message", "suggestion", "fix"}
 

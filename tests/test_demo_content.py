@@ -16,7 +16,9 @@ from openpyxl import load_workbook
 from crmcanvas.core.schema import TAB_KEYS, TABS
 from crmcanvas.demo import DEMO_COUNTS, DEMO_TITLES, demo_grids, write_demo_workbook
 
-TARGETS = {"enjeux": 8, "besoins": 60, "donnees": 15, "applications": 15, "personnes": 25, "roles": 12, "checklist": 68}
+TARGETS = {"enjeux": 8, "besoins": 60, "donnees": 15, "applications": 15, "personnes": 25, "roles": 12, "checklist": 68,
+           "editeurs": 171, "integrateurs": 60}
+ID_TABS = [key for key in TAB_KEYS if not TABS[key].id_from]  # the answers tabs name their rows by solution and need
 STORY = re.compile(r"^En tant qu(?:e\s+|['’]\s*)\S.*?,\s*(?:je\s|j['’])", re.IGNORECASE)
 
 
@@ -28,10 +30,11 @@ def grids() -> dict[str, list[list[str]]]:
 def test_titles_follow_the_schema_in_order():
     assert list(DEMO_TITLES) == list(TAB_KEYS)
     assert DEMO_TITLES == {key: TABS[key].title for key in TAB_KEYS}
-    assert list(DEMO_TITLES.values()) == ["enjeux", "besoins", "données", "applications", "personnes", "rôles", "checklist"]
+    assert list(DEMO_TITLES.values()) == ["enjeux", "besoins", "données", "applications", "personnes", "rôles", "checklist",
+                                          "éditeurs", "intégrateurs"]
 
 
-@pytest.mark.parametrize("key", TAB_KEYS)
+@pytest.mark.parametrize("key", ID_TABS)
 def test_csv_parses_with_the_schema_labels_as_header(key):
     text = files("crmcanvas.demo").joinpath(f"{key}.csv").read_text(encoding="utf-8")
     rows = list(csv.reader(text.splitlines(keepends=True)))
@@ -50,7 +53,19 @@ def test_every_cell_is_a_string(grids):
         assert all(isinstance(cell, str) for row in grid for cell in row)
 
 
-@pytest.mark.parametrize("key", TAB_KEYS)
+def test_the_vendor_comparisons_use_both_layouts(grids):
+    """Vendors in the long layout (no ID column: a row is a solution and a need), integrators in the wide one."""
+    assert grids["editeurs"][0] == ["Solution", "Besoin", "Réponse", "Commentaire"]
+    assert grids["integrateurs"][0] == ["Besoin", "Atelier Numérique Solidaire", "Cap Intégration"]
+    for key in ("editeurs", "integrateurs"):
+        assert all(len(row) == len(grids[key][0]) for row in grids[key]), "every row has one cell per column"
+    assert {row[0] for row in grids["editeurs"][1:]} == {"Canopée CRM", "Racines 360", "Sillon Asso"}
+    pairs = [(row[0], row[1]) for row in grids["editeurs"][1:]]
+    assert len(pairs) == len(set(pairs)), "one answer per solution and need"
+    assert [row[0] for row in grids["integrateurs"][1:]] == [row[0] for row in grids["besoins"][1:]]  # one row per need
+
+
+@pytest.mark.parametrize("key", ID_TABS)
 def test_ids_are_unique_and_well_formed(grids, key):
     tab = TABS[key]
     ids = [row[0] for row in grids[key][1:]]

@@ -90,11 +90,13 @@ def test_metrics_before_and_after(tmp_path):
     after["besoins"][3][6] = "Won't"  # B003 set aside: one active need less
     (_, _), (first, second) = snapshot_pair(clean_grids(), after, tmp_path)
     changes = diff(first, second)
-    assert changes.metrics == {"besoins_actifs": (3, 2), "besoins_exclus": (0, 1)}  # tables (coverage) are not listed
+    assert changes.metrics == {"besoins_actifs": (3, 2), "besoins_exclus": (0, 1),  # tables (coverage) are not listed
+                               "besoins_sans_lot": (3, 2)}  # the clean canvas has no Lot column
     text = format_diff_text(changes, first, second, "fr")
     assert text.endswith("INDICATEURS (avant → après)\n"
                          "  Besoins pris en compte (hors rejetés / won't)                     3 → 2\n"
-                         "  Besoins rejetés ou won't                                          0 → 1")
+                         "  Besoins rejetés ou won't                                          0 → 1\n"
+                         "  Besoins sans lot                                                  3 → 2")
 
 
 def test_identical_snapshots_have_no_difference(tmp_path):

@@ -215,7 +215,7 @@ def test_since_last_week_with_the_snapshot_folder(work):
     found = history.since_last_week(where, now, analyze(now).metrics, now=MONDAY + timedelta(days=7))
     assert found is not None and found.rows_compared and found.changes.tabs["besoins"].added == ["B100", "B101"]
     assert found.summary("fr") == ("Depuis le relevé du 13/01/2025 (2025-W03) : +2 besoins ; "
-                                   "Besoins pris en compte (hors rejetés / won't) 3 → 5")
+                                   "Besoins pris en compte (hors rejetés / won't) 3 → 5, Besoins sans lot 3 → 5")
     assert found.summary("en").startswith("Since the snapshot of 2025-01-13 (2025-W03): +2 needs; ")
     details = history.change_details(found, "fr")
     assert details == {"Besoins": ["+ B100", "+ B101"]}

@@ -60,6 +60,9 @@ DYNAMIC_FAMILIES = tuple(f + "." for f in (
     "readiness.chapters", "readiness.status", "readiness.signals", "readiness.ui.col",
     "views.stakes.metric", "views.needs.filter", "views.needs.none", "views.needs.column", "views.data.mark",
     "views.charts.departments", "ui.connection.kind", "ui.chart.sankey_column",
+    "vendors.quotes", "vendors.metrics",
+    # helpers add the family (t("absent") reads vendors.page.absent): tests/test_vendors.py checks each is spelled
+    "vendors.page", "vendors.roadmap", "vendors.charts",
 ))
 # Helpers that add a two-part prefix (crmcanvas/ui/readiness.py's t("quote") reads "readiness.ui.quote", the charts'
 # _words("today"), health's _words("lead.ok")): a key of theirs is also found written without that prefix.

@@ -67,7 +67,7 @@ def test_an_empty_spreadsheet_in_three_requests_then_one(sheets):
     assert role == {"condition": {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": "='Rôles'!A2:A"}]}, "showCustomUi": True}
     assert sheets.grid("Checklist", sid) == [CHECKLIST_HEADERS, *template_as_read()]  # in the same batch
     canvas = build_canvas(source, source.settings)
-    assert canvas.findings == [] and canvas.counts == {**dict.fromkeys(REQUIRED_TAB_KEYS, 0), "checklist": 66}
+    assert canvas.findings == [] and canvas.counts == {**dict.fromkeys(REQUIRED_TAB_KEYS, 0), "checklist": 66, "editeurs": 0, "integrateurs": 0}
 
     sheets.clear_log()
     again = init_google(source)
@@ -232,12 +232,12 @@ def test_a_tab_created_meanwhile_makes_google_refuse_the_whole_batch(sheets):
 
 def test_every_list_google_gets_is_the_schema_value_set(sheets):
     """One source of truth on Google too: each enum column's ONE_OF_LIST is its value set's labels, in order."""
-    from crmcanvas.core.schema import ENUMS, TABS, value_label
+    from crmcanvas.core.schema import ENUMS, SETUP_TAB_KEYS, TABS, value_label
 
     sid, source = setup(sheets, {"Sheet1": []})
     init_google(source, Settings(sheets_endpoint=sheets.endpoint, language="en"))
     checked = 0
-    for tab in TABS.values():
+    for tab in (TABS[k] for k in SETUP_TAB_KEYS):
         title = tab.label_in("en")
         for index, col in enumerate(tab.columns, start=1):
             rule = sheets.validation(title, 2, index, sid)

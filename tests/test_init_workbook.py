@@ -51,7 +51,7 @@ def test_an_empty_workbook_gets_the_six_tabs_and_the_checklist(tmp_path):
     assert needs.freeze_panes == "A2"
     assert lists(needs)["Statut"].formula1 == '"Nouveau,Qualifié,Validé,En cours,Livré,Rejeté"'
     canvas = read(path)
-    assert canvas.findings == [] and canvas.counts == {**dict.fromkeys(REQUIRED_TAB_KEYS, 0), "checklist": 66}
+    assert canvas.findings == [] and canvas.counts == {**dict.fromkeys(REQUIRED_TAB_KEYS, 0), "checklist": 66, "editeurs": 0, "integrateurs": 0}
 
 
 def test_the_demo_gets_lists_and_reads_with_no_new_finding(tmp_path):

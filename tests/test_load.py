@@ -27,7 +27,7 @@ def codes(canvas, code=None):
 
 def test_clean_canvas_loads_without_error(settings):
     canvas = load_grids(clean_grids(), settings=settings)
-    assert canvas.counts == {"enjeux": 2, "besoins": 3, "donnees": 2, "applications": 2, "personnes": 2, "roles": 2, "checklist": 0}
+    assert canvas.counts == {"enjeux": 2, "besoins": 3, "donnees": 2, "applications": 2, "personnes": 2, "roles": 2, "checklist": 0, "editeurs": 0, "integrateurs": 0}
     assert not canvas.has_errors
     assert codes(canvas) == []
 

@@ -34,7 +34,7 @@ def test_messy_workbook_loads_with_expected_findings(tmp_path, settings):
     canvas = build_canvas(WorkbookSource(path), settings)
     found = findings_by_code(canvas)
 
-    assert canvas.counts == {"enjeux": 2, "besoins": 4, "donnees": 2, "applications": 0, "personnes": 1, "roles": 2, "checklist": 0}
+    assert canvas.counts == {"enjeux": 2, "besoins": 4, "donnees": 2, "applications": 0, "personnes": 1, "roles": 2, "checklist": 0, "editeurs": 0, "integrateurs": 0}
     assert [f.tab for f in found["missing_tab"]] == ["applications"]
     assert [f.row for f in found["duplicate_id"]] == [3]
     assert [f.row for f in found["missing_id"]] == [4]

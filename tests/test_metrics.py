@@ -46,6 +46,7 @@ def test_a_clean_canvas_scores_full_marks() -> None:
     assert {k: m[k] for k in m if k.endswith("_pct")} == {
         "enjeux_couverts_pct": 100.0, "besoins_traces_pct": 100.0, "besoins_qualifies_pct": 100.0,
         "lexique_complet_pct": 100.0, "roles_actifs_pct": 100.0, "roles_pourvus_pct": 100.0,
+        "part_specifique_pct": None,  # no Type column: no share of custom development to tell
     }
     assert m["references_non_resolues"] == 0
 

@@ -48,7 +48,7 @@ def test_every_page_renders_in_every_mode(page: Page, params):
 
 def test_sponsor_view_lists_only_the_sponsor_pages_and_keeps_the_mode_in_every_link():
     at = run("app.py", params=SPONSOR)
-    sponsor_pages = ["overview", "stakes", "coverage", "health", "checklist"]  # the trend only once there are snapshots
+    sponsor_pages = ["overview", "stakes", "coverage", "health", "checklist", "vendors", "roadmap"]  # the trend only once there are snapshots
     assert page_links(at) == ["?vue=sponsor"] + [f"{key}?vue=sponsor" for key in sponsor_pages[1:]]
     assert [p.key for p in modes.visible_pages(modes.Mode(sponsor=True))] == sponsor_pages
     assert any("lecture seule" in c.value for c in at.sidebar.caption)
@@ -155,7 +155,7 @@ def test_rotation_order_follows_wall_pages_and_skips_unknown_or_hidden_pages():
     assert next_page(order, "tabs").key == "coverage"  # a page outside the rotation goes to its start
     assert [p.key for p in rotation_pages(Settings(), wall)] == [p.key for p in PAGES if p.wall]
     sponsor_wall = rotation_pages(Settings(), modes.Mode(wall=True, sponsor=True))
-    assert [p.key for p in sponsor_wall] == ["overview", "stakes", "coverage", "health", "checklist"]
+    assert [p.key for p in sponsor_wall] == ["overview", "stakes", "coverage", "health", "checklist", "vendors", "roadmap"]
     assert next_page(rotation_pages(Settings(wall_pages=["overview"]), wall), "overview") is None
 
 

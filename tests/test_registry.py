@@ -17,7 +17,7 @@ from tests.fixtures_analysis import canvas_of, tiny_grids
 
 def test_the_registry_holds_the_gaps_and_metrics_in_screen_order() -> None:
     assert [g.code for g in gaps()][:3] == ["enjeux_sans_besoin", "enjeux_sans_indicateur", "besoins_sans_enjeu"]
-    assert len(gaps()) == 17 and len(metrics()) == 10
+    assert len(gaps()) == 17 and len(metrics()) == 13
     assert gap("roles_sans_personne").tab == "roles" and metric("besoins_actifs").unit == "count"
     with pytest.raises(KeyError):
         gap("besoins_actifs")  # a metric, not a gap

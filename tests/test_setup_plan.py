@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crmcanvas.analysis.checklist import template_grid
 from crmcanvas.core.config import Settings
-from crmcanvas.core.schema import ENUMS, REQUIRED_TAB_KEYS, TAB_KEYS, TABS
+from crmcanvas.core.schema import ENUMS, REQUIRED_TAB_KEYS, SETUP_TAB_KEYS, TABS
 from crmcanvas.setup.plan import (
     AddColumns,
     AddTab,
@@ -27,10 +27,10 @@ def state_of(tabs: dict[str, list[list[str]]], **kw) -> SheetState:
 def test_an_empty_sheet_gets_the_six_tabs_and_the_checklist_with_their_headers_lists_and_frozen_rows():
     plan = plan_setup(state_of({"Feuille 1": []}))
     added = plan.of(AddTab)
-    assert [s.key for s in added] == [*REQUIRED_TAB_KEYS, "checklist"] == list(TAB_KEYS)
+    assert [s.key for s in added] == [*REQUIRED_TAB_KEYS, "checklist"] == list(SETUP_TAB_KEYS)
     assert [s.title for s in added] == ["Enjeux", "Besoins", "Données", "Applications", "Personnes", "Rôles", "Checklist"]
     assert added[1].headers[:3] == ("ID", "Besoin", "Rôle")
-    assert {s.key for s in plan.of(Freeze)} == set(TAB_KEYS)
+    assert {s.key for s in plan.of(Freeze)} == set(SETUP_TAB_KEYS)
     assert not plan.of(AddColumns) and not plan.notes  # the blank « Feuille 1 » is not a canvas tab: left alone
     assert all(s.rows == () for s in added[:6])  # a canvas tab starts empty (a template adds its example row)
     checklist = added[6]
@@ -61,7 +61,7 @@ def test_a_configured_tab_name_is_the_one_created():
 def test_every_enum_column_gets_its_value_set_and_single_references_the_target_ids():
     plan = plan_setup(state_of({}))
     rules = {(s.key, TABS[s.key].columns[s.column].key): s.rule for s in plan.of(SetRule)}
-    for key, tab in TABS.items():
+    for key, tab in ((k, TABS[k]) for k in SETUP_TAB_KEYS):
         for col in tab.columns:
             rule = rules.get((key, col.key))
             if col.kind == "enum":
@@ -154,7 +154,7 @@ def test_frozen_rows_someone_chose_are_kept():
 def test_id_protection_only_where_it_exists_and_only_when_asked():
     assert not plan_setup(state_of(canvas_copy(), can_protect=True)).of(ProtectIds)
     google = plan_setup(state_of(canvas_copy(), can_protect=True), protect_ids=True)
-    assert {s.key for s in google.of(ProtectIds)} == set(TAB_KEYS)
+    assert {s.key for s in google.of(ProtectIds)} == set(SETUP_TAB_KEYS)
     state = state_of(canvas_copy(), can_protect=True)
     state.tab("besoins").protected_columns = frozenset({0})
     assert "besoins" not in {s.key for s in plan_setup(state, protect_ids=True).of(ProtectIds)}

@@ -9,7 +9,7 @@ from crmcanvas.analysis.checklist import progress, template_grid
 from crmcanvas.build.load import load_grids
 from crmcanvas.build.pipeline import build_canvas
 from crmcanvas.core.config import Settings
-from crmcanvas.core.schema import ENUMS, REQUIRED_TAB_KEYS, TAB_KEYS, TABS, value_label
+from crmcanvas.core.schema import ENUMS, REQUIRED_TAB_KEYS, SETUP_TAB_KEYS, TABS, value_label
 from crmcanvas.core.shape import match_titles
 from crmcanvas.i18n import t
 from crmcanvas.setup.template import write_template
@@ -41,7 +41,7 @@ def dropdowns(ws) -> dict[str, object]:
 def test_the_template_loads_with_no_finding_but_the_example_rows(template, reader_lang):
     lang, path = template
     canvas = build_canvas(WorkbookSource(path), Settings(language=reader_lang))
-    assert canvas.counts == {**dict.fromkeys(REQUIRED_TAB_KEYS, 1), "checklist": 66}
+    assert canvas.counts == {**dict.fromkeys(REQUIRED_TAB_KEYS, 1), "checklist": 66, "editeurs": 0, "integrateurs": 0}
     assert sorted((f.code, f.severity, f.row) for f in canvas.findings) == [("example_row", "info", 2)] * 6, canvas.findings
     assert {f.tab for f in canvas.findings} == set(LABELS[lang][:6])  # the checklist's rows are real rows, not examples
     assert len(canvas.edges) >= 10  # the examples point at each other: every reference resolves
@@ -54,8 +54,8 @@ def test_every_dropdown_is_the_schema_value_set_and_each_label_loads_back(templa
     lang, path = template
     wb = openpyxl.load_workbook(path)
     seen = 0
-    for key, tab in TABS.items():
-        ws = wb[LABELS[lang][TAB_KEYS.index(key)]]
+    for key, tab in ((k, TABS[k]) for k in SETUP_TAB_KEYS):
+        ws = wb[LABELS[lang][SETUP_TAB_KEYS.index(key)]]
         lists = dropdowns(ws)
         for col in tab.columns:
             header = col.label_in(lang)
@@ -72,7 +72,7 @@ def test_every_dropdown_is_the_schema_value_set_and_each_label_loads_back(templa
             canvas = load_grids({key: grid}, settings=Settings(language="en" if lang == "fr" else "fr"))
             assert canvas.frames[key][col.key].tolist() == list(ENUMS[col.enum]), (key, col.key)
             assert not [f for f in canvas.findings if f.code == "invalid_value"]
-    assert seen == sum(c.kind == "enum" for t in TABS.values() for c in t.columns) == 9  # the checklist's status too
+    assert seen == sum(c.kind == "enum" for k in SETUP_TAB_KEYS for c in TABS[k].columns) == 9  # the checklist's status too
 
 
 def test_single_reference_columns_offer_the_target_ids_as_a_warning_only_list(template):
@@ -109,8 +109,8 @@ def test_the_how_to_tab_comes_first_and_is_no_canvas_tab(template):
     assert found == {}
     rows = [[c for c in row if c] for row in wb[guide].iter_rows(values_only=True)]
     text = " ".join(str(c) for row in rows for c in row)
-    for key, tab in TABS.items():
-        assert LABELS[lang][TAB_KEYS.index(key)] in text
+    for key, tab in ((k, TABS[k]) for k in SETUP_TAB_KEYS):
+        assert LABELS[lang][SETUP_TAB_KEYS.index(key)] in text
         assert all(col.label_in(lang) in text for col in tab.columns)
         assert all(t(f"setup.guide.columns.{key}.{col.key}", lang) in text for col in tab.columns)
     assert value_label("must", lang) in text and ("user story" in text)

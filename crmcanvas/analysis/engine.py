@@ -1,8 +1,8 @@
 """The analysis entry point: everything the dashboard, the CLI and snapshots show, in one pass.
 
 :func:`analyze` runs every gap, metric and health signal of the registry
-(:mod:`.registry`), the per-stake coverage, the matrices, the Sankey table and
-the checklist's progress of a canvas, in the language of the settings;
+(:mod:`.registry`), the per-stake coverage, the matrices, the Sankey table,
+the checklist's progress, the vendors' fit and the roadmap by lot of a canvas, in the language of the settings;
 :meth:`Analysis.report` is its JSON-ready view (what ``crmcanvas check --format
 json`` adds, and what a snapshot keeps). The facts every part reads are built
 once per canvas (:func:`.facts.facts_of`).
@@ -18,7 +18,9 @@ import pandas as pd
 from crmcanvas.analysis.checklist import ChecklistProgress, progress
 from crmcanvas.analysis.facts import facts_of
 from crmcanvas.analysis.registry import Context, Item, Reading, gaps, metrics, signals
+from crmcanvas.analysis.roadmap import Roadmap, roadmap_of
 from crmcanvas.analysis.traceability import SankeyTable, all_matrices, sankey_table
+from crmcanvas.analysis.vendors import REPORT_KEYS, Fit, fits
 from crmcanvas.core.canvas import Canvas
 from crmcanvas.core.config import Settings
 
@@ -33,9 +35,12 @@ class Analysis:
     lang: str
     health: dict[str, Reading] = field(default_factory=dict)  # signal code -> reading, in registry order
     checklist: ChecklistProgress | None = None
+    fits: dict[str, Fit] = field(default_factory=dict)  # answers tab (editeurs, integrateurs) -> fit, the tabs present
+    roadmap: Roadmap | None = None
 
     def report(self) -> dict:
-        """The JSON-ready view (``crmcanvas check --format json``, snapshots): metrics, gaps, health, checklist."""
+        """The JSON-ready view (``crmcanvas check --format json``, snapshots): metrics, gaps, health, checklist,
+        and ``vendors`` / ``integrators`` when the canvas has those tabs."""
         from crmcanvas.analysis.health import summary
 
         out: dict = {"metrics": self.metrics, "gaps": self.gaps,
@@ -43,6 +48,8 @@ class Analysis:
                      "health_summary": summary(self.health)}
         if self.checklist is not None:
             out["checklist"] = self.checklist.to_dict()
+        for tab, fit in self.fits.items():
+            out[REPORT_KEYS[tab]] = fit.to_list()
         return out
 
 
@@ -64,6 +71,8 @@ def analyze(canvas: Canvas, settings: Settings | None = None, *, group_by: str =
         lang=ctx.lang,
         health={entry.code: entry.read(ctx) for entry in signals()},
         checklist=progress(canvas, today),
+        fits=fits(canvas, ctx.lang),
+        roadmap=roadmap_of(ctx.facts),
     )
 
 

@@ -9,7 +9,8 @@ English. Adding a gap is one decorated function in :mod:`.gaps` plus its words
 in ``i18n/analysis.toml``; the engine, the dashboard, the CLI report and the
 charts all read the registry. Health signals (:class:`Signal`, declared in
 :mod:`.health`, words in ``i18n/readiness.toml``) are the second kind; others
-(vendor criteria…) join by subclassing :class:`Entry`.
+(vendor criteria…) join by subclassing :class:`Entry`; :class:`ChooseBuildMetric` is a metric whose words are in
+``i18n/vendors.toml``.
 
 The registry is filled when :mod:`crmcanvas.analysis` is imported (its
 ``__init__`` imports the modules that declare entries), in declaration order:
@@ -39,8 +40,9 @@ DOCUMENTS: dict[str, str] = {
     "001_48290e58dc45079f.txt": "checklist",  # the CRM project checklist
     "002_0cd98e55d51ec2e2.txt": "ten_conditions",  # ten practical conditions of success
     "003_cef9d88a7a6891fe.txt": "sponsor",  # the sponsor's role, a team from every department
+    "000_d65788ba1a151251.txt": "project_todo",  # the CRM project's to-do list: specific vs standard, releases
 }
-CANVAS_METHOD, CHECKLIST, TEN_CONDITIONS, SPONSOR = DOCUMENTS
+CANVAS_METHOD, CHECKLIST, TEN_CONDITIONS, SPONSOR, PROJECT_TODO = DOCUMENTS
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,12 @@ class Metric(Entry):
 
     def definition(self, lang: str = DEFAULT_LANG) -> str:
         return self.text("definition", lang)
+
+
+class ChooseBuildMetric(Metric):
+    """A metric of choosing and building (standard vs specific, delivery by lot): its words in ``i18n/vendors.toml``."""
+
+    area: ClassVar[str] = "vendors"
 
 
 Status = Literal["ok", "a_surveiller", "manquant"]
@@ -248,10 +256,11 @@ def declare_gap(code: str, *, tab: str | None, source: Source) -> Callable[[Call
     return register
 
 
-def declare_metric(code: str, *, unit: Literal["pct", "count", "table"], source: Source) -> Callable[[Callable[[Context], object]], Callable[[Context], object]]:
-    """Decorator: the function computes the metric ``code``."""
+def declare_metric(code: str, *, unit: Literal["pct", "count", "table"], source: Source,
+                   entry_class: type[Metric] = Metric) -> Callable[[Callable[[Context], object]], Callable[[Context], object]]:
+    """Decorator: the function computes the metric ``code`` (``entry_class``: where its words are, see :class:`ChooseBuildMetric`)."""
     def register(compute: Callable[[Context], object]) -> Callable[[Context], object]:
-        REGISTRY.add(Metric(code=code, source=source, compute=compute, unit=unit))
+        REGISTRY.add(entry_class(code=code, source=source, compute=compute, unit=unit))
         return compute
     return register
 

@@ -209,6 +209,8 @@ class _TabLoader:
                 continue
             label = col.label_in(lang)
             if col.key == "id":
+                if self.tab.id_from:  # its rows are named by other cells (a solution and a need): no ID column expected
+                    continue
                 self.add("no_id_column", msg("findings.no_id_column", title=self.title), row=header_row,
                          suggestion=msg("findings.no_id_column_hint", prefix=self.tab.id_prefix))
             elif col.need == "required":
@@ -230,6 +232,8 @@ class _TabLoader:
             names = [f"{p} {n}".strip() for p, n in zip(records["prenom"], names, strict=True)]
         if tab.key == "checklist" and not has_id_col:  # an item has several rows, one per sub-item
             names = [f"{i} — {s}" if s else i for i, s in zip(names, records["sous_item"], strict=True)]
+        if tab.id_from and not has_id_col:  # one row per (solution, need): « Solution A — B01 »
+            names = [" — ".join(part for part in parts if part) for parts in zip(*(records[c] for c in tab.id_from), strict=True)]
         out_ids: list[str] = []
         provisional: list[bool] = []
         seen: dict[str, tuple[str, int]] = {}

@@ -7,6 +7,7 @@ data-quality page lists them with the others. "Active need" is one rule,
 
 from __future__ import annotations
 
+from crmcanvas.build.answers import answer_findings
 from crmcanvas.build.duplicates import DuplicateGroup, DuplicateSearch, find_near_duplicates
 from crmcanvas.build.stories import parse_story
 from crmcanvas.core.canvas import ROW, Canvas
@@ -132,6 +133,6 @@ def _names_itself(ref: str, rid: str, name: str) -> bool:
 
 
 def whole_canvas_findings(canvas: Canvas, settings: Settings) -> list[Finding]:
-    """Findings that need the whole canvas (unparsed stories, near-duplicate needs, self-exchanges)."""
+    """Findings that need the whole canvas (unparsed stories, near-duplicate needs, self-exchanges, vendors' answers)."""
     return (unparsed_story_findings(canvas, settings.language) + near_duplicate_findings(canvas, settings)
-            + self_exchange_findings(canvas, settings.language))
+            + self_exchange_findings(canvas, settings.language) + answer_findings(canvas, settings.language))

@@ -101,6 +101,9 @@ def format_report_text(report: dict, lang: str = DEFAULT_LANG) -> str:
     readiness = format_readiness_text(report, lang)
     if readiness:
         lines += ["", readiness] if lines else [readiness]
+    vendors = format_vendors_text(report, lang)
+    if vendors:
+        lines += ["", vendors] if lines else [vendors]
     return "\n".join(lines)
 
 
@@ -218,3 +221,29 @@ def format_diff_text(changes, before, after, lang: str = DEFAULT_LANG) -> str:
         for code, (was, now) in changes.metrics.items():
             lines.append(f"  {shorten(metric_label(code, lang), 56):<56} {metric_text(code, was, lang):>10} → {metric_text(code, now, lang)}")
     return "\n".join(lines).rstrip("\n")
+
+
+# ---------------------------------------------------------------------- vendors and integrators
+
+
+def format_vendors_text(report: dict, lang: str = DEFAULT_LANG) -> str:
+    """The vendors' (and integrators') fit: per solution its score, the needs not evaluated, the Must needs not covered,
+    then the formula in one sentence. Empty when the canvas has neither tab."""
+    lines: list[str] = []
+    for key, title in (("vendors", "vendors.cli.vendors"), ("integrators", "vendors.cli.integrators")):
+        rows = report.get(key)
+        if rows is None:
+            continue
+        if lines:
+            lines.append("")
+        lines += [t(title, lang), t("vendors.cli.header", lang, solution=t("vendors.cli.col_solution", lang),
+                                    score=t("vendors.cli.col_score", lang), not_evaluated=t("vendors.cli.col_not_evaluated", lang),
+                                    musts=t("vendors.cli.col_musts", lang))]
+        for row in rows:
+            score = "—" if row["score"] is None else f"{row['score']:.1f}".replace(".", _w("decimal_separator", lang))
+            musts = ", ".join(row["musts_non_couverts"]) or "—"
+            lines.append(t("vendors.cli.header", lang, solution=_plain(row["solution"], 32), score=score,
+                           not_evaluated=row["non_evalues"], musts=musts))
+    if lines:
+        lines += textwrap.wrap(t("vendors.cli.formula", lang), 110, initial_indent="→ ", subsequent_indent="  ")
+    return "\n".join(lines)

@@ -45,6 +45,7 @@ class Tab:
     name_column: str
     columns: tuple[Column, ...] = field(default_factory=tuple)
     optional: bool = False  # a canvas may leave it out: no finding when absent (the checklist)
+    id_from: tuple[str, ...] = ()  # without an ID column, a row's ID joins these cells (« Solution A — B01 »): no ID column expected
 
     def __post_init__(self) -> None:
         for col in self.columns:
@@ -176,6 +177,41 @@ CHECKLIST = Tab(
     optional=True,
 )
 
+# The comparison of vendors and integrators (seed document 004, « Choisir un CRM », « Choisir un intégrateur »):
+# two optional tabs of the same shape, read by crmcanvas.build.answers and scored by crmcanvas.analysis.vendors.
+# Long layout: one row per (solution, need) with Solution, Besoin, Réponse, Commentaire. Wide layout: one row per
+# need and one column per solution, headed by its name; the schema cannot name those columns, so the loader keeps
+# them as unknown columns (canvas.extra_columns) and crmcanvas.build.answers reads them.
+_NEED_ALIASES = ("besoin", "besoins", "id besoin", "ref besoin", "reference besoin", "numero besoin", "exigence", "exigences",
+                 "user story", "story", "fonctionnalite", "need", "needs", "need id", "requirement", "requirements", "feature")
+_ANSWER_ALIASES = ("reponse", "reponses", "couverture", "niveau de couverture", "reponse editeur", "reponse integrateur",
+                   "reponse de l editeur", "evaluation", "answer", "answers", "response", "coverage", "fit")
+_COMMENT_ALIASES = ("commentaire", "commentaires", "remarque", "remarques", "precision", "precisions", "note", "notes",
+                    "comment", "comments", "remarks")
+
+
+def _answers_tab(key: str, title: str, prefix: str, who: tuple[str, ...]) -> Tab:
+    return Tab(
+        key, title, prefix, "solution",
+        (
+            Column("id", ID_ALIASES, "id"),
+            Column("solution", who),
+            Column("besoin", _NEED_ALIASES, "ref", ("besoins",), "evalue"),
+            Column("reponse", _ANSWER_ALIASES, "enum", enum="reponse"),
+            Column("commentaire", _COMMENT_ALIASES),
+        ),
+        optional=True,
+        id_from=("solution", "besoin"),
+    )
+
+
+EDITEURS = _answers_tab("editeurs", "éditeurs", "S", (
+    "solution", "solutions", "editeur", "editeurs", "logiciel", "produit", "offre", "crm", "candidat", "fournisseur",
+    "vendor", "vendors", "product", "software", "candidate", "supplier"))
+INTEGRATEURS = _answers_tab("integrateurs", "intégrateurs", "I", (
+    "integrateur", "integrateurs", "prestataire", "prestataires", "cabinet", "societe", "partenaire", "candidat",
+    "fournisseur", "solution", "integrator", "integrators", "partner", "provider", "candidate", "supplier"))
+
 # Other names people give the tabs; used only when the configured title is not found.
 TAB_ALIASES: dict[str, tuple[str, ...]] = {
     "enjeux": ("enjeux", "enjeu", "stakes", "objectifs", "enjeux strategiques"),
@@ -185,11 +221,19 @@ TAB_ALIASES: dict[str, tuple[str, ...]] = {
     "personnes": ("personnes", "personne", "parties prenantes", "equipe", "people", "stakeholders"),
     "roles": ("roles", "role"),
     "checklist": ("checklist", "check list", "checklist projet", "check list projet", "liste de controle", "preparation du projet"),
+    "editeurs": ("editeurs", "editeur", "solutions", "solution", "comparatif editeurs", "comparatif solutions", "choix du crm",
+                 "grille editeurs", "vendors", "vendor fit", "crm vendors"),
+    "integrateurs": ("integrateurs", "integrateur", "comparatif integrateurs", "choix de l integrateur", "grille integrateurs",
+                     "integrators", "integrator"),
 }
 
-TABS: dict[str, Tab] = {t.key: t for t in (ENJEUX, BESOINS, DONNEES, APPLICATIONS, PERSONNES, ROLES, CHECKLIST)}
+TABS: dict[str, Tab] = {t.key: t for t in (ENJEUX, BESOINS, DONNEES, APPLICATIONS, PERSONNES, ROLES, CHECKLIST, EDITEURS,
+                                            INTEGRATEURS)}
 TAB_KEYS: tuple[str, ...] = tuple(TABS)
 REQUIRED_TAB_KEYS: tuple[str, ...] = tuple(key for key, tab in TABS.items() if not tab.optional)
+# What `crmcanvas template` and `init` write: the canvas and its checklist. The vendor grids (editeurs,
+# integrateurs) have one column or row per solution under evaluation: the project makes them when it compares.
+SETUP_TAB_KEYS: tuple[str, ...] = (*REQUIRED_TAB_KEYS, "checklist")
 
 # Value sets: canonical code -> accepted spellings (folded).
 ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -233,6 +277,20 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
         "en_cours": ("en cours", "commence", "demarre", "en partie", "partiel", "in progress", "started", "doing", "ongoing", "wip"),
         "fait": ("fait", "faite", "faits", "termine", "terminee", "fini", "finie", "realise", "realisee", "ok", "x", "oui", "done", "completed", "complete", "closed"),
         "non_applicable": ("non applicable", "n a", "na", "sans objet", "so", "non concerne", "hors perimetre", "not applicable", "irrelevant", "n/a"),
+    },
+    # A solution's answer for a need (tabs editeurs, integrateurs). "?" and "-" fold to nothing: a cell that says
+    # it was not answered is « non évalué », like an empty one (never « non couvert »).
+    "reponse": {
+        "standard": ("standard", "natif", "native", "en standard", "std", "out of the box", "ootb", "oui", "yes", "inclus",
+                     "included", "couvert", "covered"),
+        "parametrage": ("parametrage", "parametrable", "configuration", "config", "configurable", "param", "a parametrer",
+                        "configuration only"),
+        "specifique": ("specifique", "developpement", "developpement specifique", "dev", "a developper", "sur mesure", "custom",
+                       "custom development", "specific", "development"),
+        "non_couvert": ("non couvert", "non", "no", "absent", "non disponible", "indisponible", "impossible", "aucun",
+                        "pas couvert", "not covered", "not available", "none", "ko"),
+        "non_evalue": ("non evalue", "a evaluer", "a verifier", "a confirmer", "inconnu", "en attente", "nc", "tbd", "tbc",
+                       "not evaluated", "unknown", "to be confirmed", "pending", "?"),
     },
     "implication": {
         "sponsor": ("sponsor", "commanditaire", "direction", "executive sponsor"),

@@ -11,7 +11,12 @@ row = the French labels of :mod:`crmcanvas.core.schema`). It carries deliberate
 gaps so that every gap view has something to show; ``GAPS.md`` lists them
 with the rows that create them. Its optional ``checklist`` tab (the CRM project
 checklist of document 001) is partly done, with overdue items, items without
-an owner and two items the project added itself.
+an owner and two items the project added itself. Its optional ``editeurs`` tab
+compares three fictional CRMs in the long layout (one row per solution and
+need, answers written with aliases such as « Natif », « Config », « Dev »,
+« Non »), with a few needs not evaluated and one Must not covered; its
+optional ``integrateurs`` tab compares two fictional integrators in the wide
+layout (one row per need, one column per integrator).
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ DEMO_COUNTS: dict[str, int] = {
     "personnes": 25,
     "roles": 12,
     "checklist": 68,
+    "editeurs": 171,
+    "integrateurs": 60,
 }
 
 _WIDTH_MIN = 8

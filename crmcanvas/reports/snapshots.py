@@ -7,7 +7,8 @@ or a zip of the same files (the dashboard's download):
 file                what it holds
 ==================  ===========================================================
 ``<tab>.csv``       one per tab read (``enjeux``, ``besoins``, ``donnees``,
-                    ``applications``, ``personnes``, ``roles``): the sheet's
+                    ``applications``, ``personnes``, ``roles``, and the optional
+                    ``checklist``, ``editeurs``, ``integrateurs``): the sheet's
                     columns under their own headers, unknown columns included,
                     then ``_row`` (the row number in the sheet),
                     ``_provisional_id`` (1 when the ID was made up for an empty
@@ -21,6 +22,10 @@ file                what it holds
 ``couverture.csv``  coverage per stake (the table metric)
 ``lacunes.csv``     the gaps, one item per line
 ``constats.csv``    the findings
+``<tab>_scores.csv`` for the answers tabs the canvas has (``editeurs``,
+                    ``integrateurs``): per solution its score, the needs not
+                    evaluated and the Must needs not covered (the manifest keeps
+                    the same list under ``vendors`` / ``integrators``)
 ``manifest.json``   when (with its time zone), which source, which canvas
                     version, which crmcanvas, the CSV format, per tab its title
                     and headers, row counts, metrics, and the sha256 of every file
@@ -76,6 +81,7 @@ LINK_COLUMNS = ["onglet_source", "id_source", "relation", "onglet_cible", "id_ci
 METRIC_COLUMNS = ["code", "indicateur", "unite", "valeur"]
 COVERAGE_COLUMNS = ["id", "label", "must", "should", "could", "sans_priorite", "besoins", "score", "part_pct"]
 GAP_COLUMNS = ["lacune", "titre", "id", "libelle"]
+SCORE_COLUMNS = ["solution", "score", "non_evalues", "musts_non_couverts"]
 FINDING_COLUMNS = {"severity": "gravite", "code": "code", "tab": "onglet", "row": "ligne", "column": "colonne",
                    "value": "valeur", "message": "message", "suggestion": "suggestion", "fix": "correction"}
 HIDDEN_WRITING, HIDDEN_REPLACED = ".writing-", ".replaced-"
@@ -244,6 +250,17 @@ def _gaps_frame(gaps: Mapping[str, list[dict[str, str]]], lang: str) -> pd.DataF
     return pd.DataFrame(rows, columns=GAP_COLUMNS, dtype="str")
 
 
+def scores_file(tab: str) -> str:
+    return f"{tab}_scores.csv"
+
+
+def _scores_frame(rows: list[dict[str, Any]], fmt: CsvFormat) -> pd.DataFrame:
+    """One line per solution, as ``report()["vendors"]`` has it; the Must needs not covered joined by « , »."""
+    table = [[str(r["solution"]), number_text(r["score"], fmt), str(r["non_evalues"]), ", ".join(r["musts_non_couverts"])]
+             for r in rows]
+    return pd.DataFrame(table, columns=SCORE_COLUMNS, dtype="str")
+
+
 def _findings_frame(canvas: Canvas) -> pd.DataFrame:
     from crmcanvas.core.findings import sort_findings
 
@@ -254,6 +271,17 @@ def _findings_frame(canvas: Canvas) -> pd.DataFrame:
 
 def _digest(data: bytes) -> dict[str, Any]:
     return {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
+def _scores(analysis: Analysis) -> dict[str, list[dict[str, Any]]]:
+    """Answers tab -> its solutions' entries (``report()["vendors"]``), for the tabs the canvas has."""
+    return {tab: fit.to_list() for tab, fit in analysis.fits.items()}
+
+
+def _report_key(tab: str) -> str:
+    from crmcanvas.analysis.vendors import REPORT_KEYS
+
+    return REPORT_KEYS[tab]
 
 
 def snapshot_files(canvas: Canvas, analysis: Analysis, settings: Settings, *, source: str,
@@ -276,6 +304,9 @@ def snapshot_files(canvas: Canvas, analysis: Analysis, settings: Settings, *, so
     files[COVERAGE] = csv_bytes(_coverage_frame(analysis.metrics, fmt), fmt)
     files[GAPS] = csv_bytes(_gaps_frame(analysis.gaps, lang), fmt)
     files[FINDINGS] = csv_bytes(_findings_frame(canvas), fmt)
+    scores = _scores(analysis)
+    for tab, rows in scores.items():
+        files[scores_file(tab)] = csv_bytes(_scores_frame(rows, fmt), fmt)
     zone = getattr(taken_at.tzinfo, "key", None) or zone_of(settings)[1]
     manifest = {
         "format": FORMAT,
@@ -295,6 +326,7 @@ def snapshot_files(canvas: Canvas, analysis: Analysis, settings: Settings, *, so
         "findings": count_by_severity(canvas.findings),
         "gaps": {code: len(items) for code, items in analysis.gaps.items()},
         "metrics": scalar_metrics(analysis.metrics),
+        **{_report_key(tab): rows for tab, rows in scores.items()},
         "files": {name: _digest(data) for name, data in files.items()},
     }
     files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -420,5 +452,5 @@ def take_snapshot(canvas: Canvas, analysis: Analysis, resolved: Resolved, out_di
 
 __all__ = ["COVERAGE", "FINDINGS", "FORMAT", "GAPS", "LINKS", "MANIFEST", "METRICS", "Written", "download_zip", "folder_name",
            "manifest_of",
-           "now_in", "recover", "scalar_metrics", "snapshot_files", "snapshot_zip", "source_key", "tab_file", "take_snapshot",
+           "now_in", "scores_file", "recover", "scalar_metrics", "snapshot_files", "snapshot_zip", "source_key", "tab_file", "take_snapshot",
            "week_of", "write_snapshot", "zone_of"]

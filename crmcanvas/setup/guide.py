@@ -7,12 +7,12 @@ template loads with no unresolved reference and no finding but the
 labels the drop-down lists offer. The six canvas tabs (``REQUIRED_TAB_KEYS``)
 get an example row; the optional checklist gets none: its rows are the real
 template (:func:`crmcanvas.setup.plan.starting_rows`). The guide describes all
-seven tabs (``TAB_KEYS``).
+seven tabs (``SETUP_TAB_KEYS``).
 """
 
 from __future__ import annotations
 
-from crmcanvas.core.schema import CHECKLIST, REQUIRED_TAB_KEYS, TAB_KEYS, TABS, Column, value_label
+from crmcanvas.core.schema import CHECKLIST, REQUIRED_TAB_KEYS, SETUP_TAB_KEYS, TABS, Column, value_label
 from crmcanvas.i18n import has, t
 from crmcanvas.setup.rules import choices, list_rule, range_target
 
@@ -98,7 +98,7 @@ def guide_rows(lang: str, titles: dict[str, str]) -> list[list[str]]:
         [t("setup.guide.col.tab", lang), t("setup.guide.col.column", lang), t("setup.guide.col.what", lang),
          t("setup.guide.col.list", lang)],
     ]
-    for key in TAB_KEYS:
+    for key in SETUP_TAB_KEYS:
         tab = TABS[key]
         rows.append([titles[key], "", t(f"setup.guide.tabs.{key}", lang), ""])
         for col in tab.columns:

@@ -40,7 +40,7 @@ from crmcanvas.analysis.checklist import template_grid
 from crmcanvas.build.load import header_matcher
 from crmcanvas.core.config import Settings
 from crmcanvas.core.ids import next_ids
-from crmcanvas.core.schema import CHECKLIST, TAB_KEYS, TABS
+from crmcanvas.core.schema import CHECKLIST, SETUP_TAB_KEYS, TABS
 from crmcanvas.core.shape import HEADER_SCAN_ROWS, TAB_GID, header_row, pair_tabs
 from crmcanvas.core.text import clean
 from crmcanvas.i18n import Text, msg, t
@@ -209,7 +209,7 @@ def new_title(key: str, settings: Settings, lang: str) -> str:
 
 def find_tabs(state: SheetState, settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
     """(found: key -> title, missing: key -> title looked for), as the sources pair them (``gid=123`` included)."""
-    wanted = {key: settings.tabs.get(key, TABS[key].title) for key in TAB_KEYS}
+    wanted = {key: settings.tabs.get(key, TABS[key].title) for key in SETUP_TAB_KEYS}
     return pair_tabs(wanted, [(t.sheet_id, t.title) for t in state.tabs])
 
 
@@ -234,7 +234,7 @@ def plan_setup(state: SheetState, settings: Settings | None = None, *, lang: str
     plan = Plan()
     found, missing = find_tabs(state, settings)
     taken = {t.title.casefold() for t in state.tabs}
-    for key in TAB_KEYS:
+    for key in SETUP_TAB_KEYS:
         tab = TABS[key]
         headers = tuple(c.label_in(lang) for c in tab.columns)
         if key in missing:

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from crmcanvas.core.config import Settings
-from crmcanvas.core.schema import REQUIRED_TAB_KEYS, TAB_KEYS, TABS
+from crmcanvas.core.schema import REQUIRED_TAB_KEYS, SETUP_TAB_KEYS, TABS
 from crmcanvas.i18n import t
 from crmcanvas.setup.guide import GUIDE_TABLE_ROW, WRAPPED, example_row, guide_rows
 from crmcanvas.setup.plan import Plan, SheetState, plan_setup
@@ -46,7 +46,7 @@ def build_template(settings: Settings | None = None, lang: str | None = None) ->
     default = wb.active
     apply_plan(wb, plan, lang)
     wb.remove(default)
-    titles = {key: plan.layout[key].title for key in TAB_KEYS}
+    titles = {key: plan.layout[key].title for key in SETUP_TAB_KEYS}
     for key in REQUIRED_TAB_KEYS:  # the checklist's rows are its template (written by the plan): no example
         ws = wb[titles[key]]
         layout = plan.layout[key]
@@ -56,7 +56,7 @@ def build_template(settings: Settings | None = None, lang: str | None = None) ->
             cell = ws.cell(row=layout.header_row + 2, column=layout.columns[col.key] + 1)
             cell.value = value or None
             cell.alignment = _TOP if col.key in WRAPPED else Alignment(vertical="top")
-    for key in TAB_KEYS:
+    for key in SETUP_TAB_KEYS:
         ws = wb[titles[key]]
         ws.auto_filter.ref = ws.dimensions
     guide = wb.create_sheet(t("setup.guide.title", lang), 0)

@@ -46,6 +46,8 @@ PAGES: tuple[Page, ...] = (
     Page("tabs", "pages/tabs.py", ":material/table_view:"),
     Page("health", "pages/health.py", ":material/monitor_heart:", sponsor=True),
     Page("checklist", "pages/checklist.py", ":material/fact_check:", sponsor=True),
+    Page("vendors", "pages/vendors.py", ":material/compare_arrows:", sponsor=True),
+    Page("roadmap", "pages/roadmap.py", ":material/route:", sponsor=True),
     Page("history", "pages/history.py", ":material/timeline:", sponsor=True, sponsor_if="snapshots"),
     Page("capture", "pages/capture.py", ":material/edit_note:", wall=False),
     Page("connection", "pages/connection.py", ":material/cable:", wall=False),
