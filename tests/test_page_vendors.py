@@ -50,9 +50,11 @@ def test_vendors_page_lists_the_musts_not_covered_and_the_needs_not_evaluated():
     at = run("pages/vendors.py")
     racines = next(c for c in at.tabs[0].markdown if "Must non couverts" in c.value)
     assert shown(racines.value) == ":red[**1 Must non couverts**] : B002"
-    musts = at.tabs[0].dataframe[0].value
-    assert list(musts.columns) == ["Solution", "ID", "Besoin", "Enjeux", "Commentaire"]
-    assert musts[["Solution", "ID"]].values.tolist() == [["Racines 360", "B002"]]
+    musts = at.tabs[0].table[0].value  # a table whose cells wrap: the sponsor reads the whole need
+    assert [musts.index.name, *musts.columns] == ["Solution", "ID", "Besoin", "Enjeux", "Commentaire"]
+    assert [[shown(i), shown(v)] for i, v in zip(musts.index, musts["ID"], strict=True)] == [["Racines 360", "B002"]]
+    assert shown(musts["Besoin"].iloc[0]).startswith("En tant que chargé de relation donateurs")
+    assert len(shown(musts["Besoin"].iloc[0])) > 110  # not cut
     assert any(t.startswith("Évaluée sur **94 %** du backlog pondéré · **5** besoins non évalués") for t in texts(at))
 
 

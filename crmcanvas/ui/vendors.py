@@ -88,17 +88,14 @@ def _musts(canvas: Canvas, fit: Fit, lang: str) -> None:
         given = answers.of(s.solution)
         for need in s.musts_not_covered:
             rows.append({t("col.solution", lang): s.solution, t("col.id", lang): need,
-                         t("col.need", lang): shorten(f.labels["besoins"].get(need, need), NEED_WIDTH),
+                         t("col.need", lang): f.labels["besoins"].get(need, need),
                          t("col.stakes", lang): ", ".join(stakes.get(need, [])),
                          t("col.comment", lang): given[need].comment if need in given else ""})
     if not rows:
         st.success(t("no_must_gap", lang))
         return
-    # widths that keep every column on screen at 1280 px (the need's and the comment's full text on hover)
-    config = {t("col.solution", lang): st.column_config.TextColumn(width=140), t("col.id", lang): st.column_config.TextColumn(width=60),
-              t("col.need", lang): st.column_config.TextColumn(width=320), t("col.stakes", lang): st.column_config.TextColumn(width=70),
-              t("col.comment", lang): st.column_config.TextColumn(width=200)}
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config=config)
+    # the sponsor reads every word of these: cells wrap on the page, nothing is cut at 1280 px
+    widgets.wrapped_table(pd.DataFrame(rows), lang, limit=len(rows))
 
 
 def _all_answers(canvas: Canvas, fit: Fit, lang: str) -> None:
