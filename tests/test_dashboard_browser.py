@@ -9,6 +9,7 @@ import re
 import time
 
 import pytest
+from playwright.async_api import expect
 
 from crmcanvas.ui import modes
 from crmcanvas.ui.pages import PAGES
@@ -135,8 +136,8 @@ def test_every_page_in_every_mode_has_nothing_cut(server):
         key_text = CONTENT_PAGES.get(entry.url_path, ("",))[0] if mode == "normal" else ""
         if key_text:
             await page.get_by_text(key_text).first.wait_for(timeout=60_000)
-        await page.wait_for_function("() => document.body.textContent.includes('synchronisé il y a')",
-                                     timeout=45_000)  # the canvas is read (this waits, the count below checks)
+        # the canvas is read: wait as the count below checks (any element with the text, shown or not)
+        await expect(page.get_by_text("synchronisé il y a")).not_to_have_count(0, timeout=90_000)
         await settle_async(page)
         assert await page.get_by_text("Traceback").count() == 0, (name, server.log())
         assert await page.get_by_text("Page not found").count() == 0, name  # a deep link opens the page itself
