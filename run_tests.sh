@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Run the whole test suite, installing what it needs first (Python packages, and Debian's
 # Chromium for the browser test: it is never skipped, so it must be installed).
+# pytest runs on every core (pytest-xdist); the tests sharing one server stay on one worker (--dist loadgroup).
+# mypy runs beside pytest: it uses one core, and the browser tests spend most of their time waiting.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=$(scripts/install.sh --test | tail -n 1)
@@ -18,5 +20,20 @@ if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuS
 fi
 
 "$PY" -m ruff check .
-"$PY" -m mypy  # packages and options in pyproject.toml [tool.mypy]
-exec "$PY" -m pytest "$@"
+mypy_log=$(mktemp)
+trap 'rm -f "$mypy_log"' EXIT
+"$PY" -m mypy >"$mypy_log" 2>&1 &  # packages and options in pyproject.toml [tool.mypy]
+mypy_pid=$!
+
+status=0
+# Arguments go to pytest after these, so they win (`./run_tests.sh -n 0` runs serially).
+"$PY" -m pytest -n auto --dist loadgroup "$@" || status=$?
+
+mypy_status=0
+wait "$mypy_pid" || mypy_status=$?
+echo "mypy:"
+cat "$mypy_log"
+if [ "$mypy_status" -ne 0 ]; then
+  exit "$mypy_status"
+fi
+exit "$status"

@@ -156,3 +156,99 @@ LABEL_CHECK_JS = """
 def cut_labels(page) -> dict:
     """What is cut on the page as drawn now (see LABEL_CHECK_JS): {"outside", "overlapping", "metrics", "charts"}."""
     return page.evaluate(LABEL_CHECK_JS)
+
+
+# ---------------------------------------------------------------- drawing several pages at once
+# The server renders a page in a fraction of a second and then sits idle while Chromium lays it out: the page
+# checks open a few pages at once (Playwright's async API) so the waits overlap instead of adding up.
+
+CANVAS_SHOWN = ("[data-testid=stMetric], .js-plotly-plot, [data-testid=stTable], [data-testid=stDataFrame], "
+                "[data-testid=stAlert]")
+DRAWN_JS = """() => [document.querySelectorAll('[data-testid=stElementContainer]').length,
+    document.querySelectorAll('[data-testid=stPlotlyChart]').length,
+    document.querySelectorAll('.js-plotly-plot .main-svg').length > 0 ?
+      document.querySelectorAll('.js-plotly-plot').length : 0]"""
+# The content pages (URL path) and a text each shows once its canvas is drawn, in French and in English.
+CONTENT_PAGES = {
+    "stakes": ("Aucun besoin ne sert cet enjeu", "No need serves this stake"),
+    "needs": ("60 besoin(s) sur 60", "60 of 60 need(s)"),
+    "data": ("15 objet(s) sur 15", "15 of 15 object(s)"),
+    "applications": ("Non inventoriée (1)", "Not inventoried (1)"),
+    "stakeholders": ("Sans département · 3 personne(s), 4 rôle(s)", "No department · 3 person(s), 4 role(s)"),
+}
+# Tables cut at the right (a data frame wider than its box) and chart texts past their chart's left or right edge.
+CUT_TABLES = """() => [...document.querySelectorAll('[data-testid=stDataFrame] .dvn-scroller')]
+    .filter(s => s.scrollWidth > s.clientWidth + 1).length"""
+LABELS_OUTSIDE = """() => {
+    const out = [];
+    for (const chart of document.querySelectorAll('.js-plotly-plot')) {
+        const box = chart.getBoundingClientRect();
+        for (const text of chart.querySelectorAll('text')) {
+            const r = text.getBoundingClientRect();
+            if (!text.textContent.trim() || r.width === 0) continue;
+            if (r.left < box.left - 1 || r.right > box.right + 1) out.push(text.textContent);
+        }
+    }
+    return out;
+}"""
+
+
+async def settle_async(page, timeout: float = 45) -> None:
+    """Wait until the page shows its canvas (a metric, a chart, a table or a notice) and stops changing,
+    every Plotly chart drawn: the same element counts three times in a row, 200 ms apart."""
+    import asyncio
+
+    await page.locator(CANVAS_SHOWN).first.wait_for(timeout=timeout * 1000)
+    deadline, last, steady = time.monotonic() + timeout, None, 0
+    while time.monotonic() < deadline:
+        now = await page.evaluate(DRAWN_JS)
+        steady = steady + 1 if now == last and now[1] == now[2] else 0
+        if steady >= 3:
+            return
+        last = now
+        await asyncio.sleep(0.2)
+
+
+async def full_screenshot_async(page, path: Path, width: int) -> None:
+    """The whole page (Streamlit scrolls inside its own container): the viewport made as tall as the content,
+    the screenshot taken once the browser has drawn two frames at that size."""
+    height = await page.evaluate("() => (document.querySelector('[data-testid=stMain]') || document.body).scrollHeight")
+    size = page.viewport_size
+    await page.set_viewport_size({"width": width, "height": max(size["height"], int(height))})
+    await page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    await page.screenshot(path=str(path))
+    await page.set_viewport_size(size)
+
+
+def run_pages_at_once(check, items, at_once: int = 4, viewport=(1280, 720)) -> list:
+    """Run ``await check(page, item)`` for every item in a fresh headless Chromium, on ``at_once`` pages (tabs)
+    that take the next item when done; the results in the items' order. The first failing check's error is raised."""
+    import asyncio
+    import concurrent.futures
+
+    from playwright.async_api import async_playwright
+
+    async def main() -> list:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            todo = list(enumerate(items))
+            results: list = [None] * len(todo)
+
+            async def tab() -> None:
+                page = await browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+                try:
+                    while todo:
+                        i, item = todo.pop(0)
+                        results[i] = await check(page, item)
+                finally:
+                    await page.close()
+
+            try:
+                await asyncio.gather(*(tab() for _ in range(min(at_once, len(todo)))))
+            finally:
+                await browser.close()
+            return results
+
+    # A thread of its own: a sync Playwright (a module's shared browser) marks this thread's event loop as running.
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, main()).result()

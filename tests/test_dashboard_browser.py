@@ -7,15 +7,31 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
+from playwright.async_api import expect
 
 from crmcanvas.ui import modes
 from crmcanvas.ui.pages import PAGES
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, cut_labels, metric_value, streamlit_server
+from tests.browser import (
+    CANVAS_SHOWN,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CONTENT_PAGES,
+    CUT_TABLES,
+    DRAWN_JS,
+    LABEL_CHECK_JS,
+    LABELS_OUTSIDE,
+    ROOT,
+    cut_labels,
+    full_screenshot_async,
+    metric_value,
+    run_pages_at_once,
+    settle_async,
+    streamlit_server,
+)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("dashboard")]  # one server, one worker
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 REFRESH = 2  # seconds between two reads of the sheet on this server
 MODES = {"normal": {}, "mur": {"mode": "projection"}, "sponsor": {"vue": "sponsor"}}
@@ -56,32 +72,24 @@ def url(server, page, params: dict[str, str]) -> str:
     return f"{server.url}/{page.url_path}" + (f"?{query}" if query else "")
 
 
-def settle(page, timeout: float = 45) -> None:
-    """Wait until the page shows its canvas (a metric, a chart, a table or a notice) and stops changing,
-    every Plotly chart drawn."""
-    page.locator("[data-testid=stMetric], .js-plotly-plot, [data-testid=stTable], [data-testid=stDataFrame], "
-                 "[data-testid=stAlert]").first.wait_for(timeout=timeout * 1000)
-    deadline, last, steady = time.monotonic() + timeout, None, 0
+def settle(*pages, timeout: float = 45) -> None:
+    """Wait until each page shows its canvas (a metric, a chart, a table or a notice) and stops changing,
+    every Plotly chart drawn; several pages are watched together, so their waits overlap."""
+    for page in pages:
+        page.locator(CANVAS_SHOWN).first.wait_for(timeout=timeout * 1000)
+    deadline = time.monotonic() + timeout
+    last: dict[int, object] = {}
+    steady = dict.fromkeys(range(len(pages)), 0)
     while time.monotonic() < deadline:
-        now = page.evaluate("""() => [document.querySelectorAll('[data-testid=stElementContainer]').length,
-            document.querySelectorAll('[data-testid=stPlotlyChart]').length,
-            document.querySelectorAll('.js-plotly-plot .main-svg').length > 0 ?
-              document.querySelectorAll('.js-plotly-plot').length : 0]""")
-        steady = steady + 1 if now == last and now[1] == now[2] else 0
-        if steady >= 3:
+        for i, page in enumerate(pages):
+            if steady[i] >= 3:
+                continue
+            now = page.evaluate(DRAWN_JS)
+            steady[i] = steady[i] + 1 if now == last.get(i) and now[1] == now[2] else 0
+            last[i] = now
+        if min(steady.values()) >= 3:
             return
-        last = now
-        page.wait_for_timeout(200)
-
-
-def full_screenshot(page, path: Path, width: int) -> None:
-    """The whole page (Streamlit scrolls inside its own container): the viewport made as tall as the content."""
-    height = page.evaluate("() => (document.querySelector('[data-testid=stMain]') || document.body).scrollHeight")
-    size = page.viewport_size
-    page.set_viewport_size({"width": width, "height": max(size["height"], int(height))})
-    page.wait_for_timeout(250)
-    page.screenshot(path=str(path))
-    page.set_viewport_size(size)
+        time.sleep(0.2)
 
 
 def test_the_cut_label_check_can_fail(browser):
@@ -113,46 +121,57 @@ CASES = [(mode, page, size) for mode, params in MODES.items()
          for size in ([(1280, 720), (1920, 1080)] if mode == "mur" and page.key == "coverage" else [(1280, 720)])]
 
 
-def test_every_page_in_every_mode_has_nothing_cut(browser, server):
+def test_every_page_in_every_mode_has_nothing_cut(server):
     """Each page a mode shows, at 1280×720 (and the wall at 1920×1080 too): no chart text outside its chart,
-    no overlapping Sankey labels, no metric label cut, « synchronisé il y a N s » shown; a screenshot of each."""
+    no overlapping Sankey labels, no metric label cut, « synchronisé il y a N s » shown; a screenshot of each.
+    The content pages (normal view) show their key figure and have no table cut at the right. Four pages are
+    drawn at once: the server and Chromium each wait on the other otherwise."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    problems: dict[str, dict] = {}
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    try:
-        for mode, entry, (width, height) in CASES:
-            page.set_viewport_size({"width": width, "height": height})
-            page.goto(url(server, entry, MODES[mode]))
-            settle(page)
-            name = f"{mode}-{entry.key}-{width}x{height}"
-            assert page.get_by_text("Traceback").count() == 0, (name, server.log())
-            assert page.get_by_text("Page not found").count() == 0, name  # a deep link opens the page itself
-            assert page.get_by_text("synchronisé il y a").count() >= 1, name
-            if mode == "mur":
-                assert page.locator("[data-testid=stSidebar]").is_hidden() and page.locator("header").first.is_hidden(), name
-            found = cut_labels(page)
-            if found["outside"] or found["overlapping"] or found["metrics"]:
-                problems[name] = found
-            full_screenshot(page, SHOTS / f"{name}.png", width)
-            if mode == "sponsor":
-                printed(page, name)
-    finally:
-        page.close()
+
+    async def check(page, case) -> tuple[str, dict]:
+        mode, entry, (width, height) = case
+        name = f"{mode}-{entry.key}-{width}x{height}"
+        await page.set_viewport_size({"width": width, "height": height})
+        await page.goto(url(server, entry, MODES[mode]))
+        key_text = CONTENT_PAGES.get(entry.url_path, ("",))[0] if mode == "normal" else ""
+        if key_text:
+            await page.get_by_text(key_text).first.wait_for(timeout=60_000)
+        # the canvas is read: wait as the count below checks (any element with the text, shown or not)
+        await expect(page.get_by_text("synchronisé il y a")).not_to_have_count(0, timeout=90_000)
+        await settle_async(page)
+        assert await page.get_by_text("Traceback").count() == 0, (name, server.log())
+        assert await page.get_by_text("Page not found").count() == 0, name  # a deep link opens the page itself
+        assert await page.get_by_text("synchronisé il y a").count() >= 1, name
+        if mode == "mur":
+            assert await page.locator("[data-testid=stSidebar]").is_hidden(), name
+            assert await page.locator("header").first.is_hidden(), name
+        found = await page.evaluate(LABEL_CHECK_JS)
+        if key_text:
+            assert await page.evaluate(CUT_TABLES) == 0, f"{name}: a table is cut at the right"
+            assert await page.evaluate(LABELS_OUTSIDE) == [], f"{name}: chart labels outside their chart"
+        await full_screenshot_async(page, SHOTS / f"{name}.png", width)
+        if mode == "sponsor":
+            await printed(page, name)
+        return name, found
+
+    results = run_pages_at_once(check, CASES)
+    problems = {name: found for name, found in results if found["outside"] or found["overlapping"] or found["metrics"]}
     assert not problems, problems
-    assert len(list(SHOTS.glob("*.png"))) >= len(CASES)
+    assert all((SHOTS / f"{name}.png").stat().st_size > 0 for name, _ in results) and len(results) == len(CASES)
+    assert {entry.url_path for mode, entry, _ in CASES if mode == "normal"} >= set(CONTENT_PAGES)
 
 
-def printed(page, name: str) -> None:
+async def printed(page, name: str) -> None:
     """Printing the page (Ctrl+P): no sidebar, no toolbar, and no chart split across two sheets of paper."""
-    page.emulate_media(media="print")
+    await page.emulate_media(media="print")
     try:
-        assert page.locator("[data-testid=stSidebar]").is_hidden(), name
-        breaks = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]
+        assert await page.locator("[data-testid=stSidebar]").is_hidden(), name
+        breaks = await page.evaluate("""() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]
             .map(e => getComputedStyle(e).breakInside)""")
         assert all(value == "avoid" for value in breaks), (name, breaks)
-        page.pdf(path=str(SHOTS / f"{name}-impression.pdf"), landscape=True, format="A4", print_background=True)
+        await page.pdf(path=str(SHOTS / f"{name}-impression.pdf"), landscape=True, format="A4", print_background=True)
     finally:
-        page.emulate_media(media="screen")
+        await page.emulate_media(media="screen")
 
 
 def test_sidebar_navigation_shows_each_page_and_keeps_the_mode(browser, server):
@@ -203,8 +222,7 @@ def test_a_stakeholder_edit_reaches_every_open_page_without_reload(browser, serv
         overview.goto(server.url)
         coverage.goto(f"{server.url}/coverage")
         wall.goto(f"{server.url}/?mode=projection")
-        for page in (overview, coverage, wall):
-            settle(page)
+        settle(overview, coverage, wall)
         assert metric_value(overview, "Enjeux") == "8", server.log()
         assert coverage.locator("svg text", has_text="Enjeux (8)").count() == 1
 
@@ -240,9 +258,10 @@ def test_many_open_browsers_cost_one_read_per_interval(browser, server, sheets):
     session (the benchmark does the same with twenty sessions and a 10,000-need canvas)."""
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     try:
-        for _ in range(SESSIONS):  # one after the other, as people walk in
-            page = context.new_page()
+        pages = [context.new_page() for _ in range(SESSIONS)]
+        for page in pages:  # one after the other, as people walk in
             page.goto(f"{server.url}/?mode=projection", wait_until="commit")
+        for page in pages:
             page.locator("[data-testid=stMetric]").first.wait_for(timeout=60_000)
         sheets.clear_log()
         window = 3 * REFRESH
