@@ -175,6 +175,8 @@ CONTENT_PAGES = {
     "data": ("15 objet(s) sur 15", "15 of 15 object(s)"),
     "applications": ("Non inventoriée (1)", "Not inventoried (1)"),
     "stakeholders": ("Sans département · 3 personne(s), 4 rôle(s)", "No department · 3 person(s), 4 role(s)"),
+    "vendors": ("Part de spécifique par lot", "Share of custom development per release"),  # its last section
+    "roadmap": ("Besoins sans lot (1)", "Needs with no release (1)"),
 }
 # Tables cut at the right (a data frame wider than its box) and chart texts past their chart's left or right edge.
 CUT_TABLES = """() => [...document.querySelectorAll('[data-testid=stDataFrame] .dvn-scroller')]

@@ -1,5 +1,5 @@
-"""The content pages in English in headless Chromium at 1280×720 (a projector): English words have other lengths,
-so a legend that fits in French may not. Each page opens by its link, shows its key figure, has no table cut at the
+"""The content pages (vendor fit and roadmap included) in English in headless Chromium at 1280×720 (a projector):
+English words have other lengths, so a legend that fits in French may not. Each page opens by its link, shows its key figure, has no table cut at the
 right and no chart label outside its chart. The French pages get the same checks in the every-page pass of
 test_dashboard_browser.py (one shared server). Screenshots are kept in tmp_path."""
 
