@@ -307,7 +307,7 @@ def test_ctrl_c_ends_quietly_with_130(work):
     fifo = work / "bloque.xlsx"
     os.mkfifo(fifo)
     proc = subprocess.Popen([sys.executable, "-m", "crmcanvas.cli", "check", str(fifo)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONFAULTHANDLER": "1"})
     deadline = time.monotonic() + 120
     while True:  # the FIFO opens for writing only once the command has opened it for reading: it is now waiting
         try:
@@ -318,7 +318,11 @@ def test_ctrl_c_ends_quietly_with_130(work):
             time.sleep(0.05)
     try:
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        try:
+            out, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:  # still running: where it hangs (faulthandler dumps every thread on SIGABRT)
+            proc.send_signal(signal.SIGABRT)
+            raise AssertionError(f"no exit 60 s after Ctrl-C:\n{proc.communicate(timeout=30)[1].decode(errors='replace')}")
     finally:
         os.close(writer)
     assert proc.returncode == 130
