@@ -322,7 +322,7 @@ def test_ctrl_c_ends_quietly_with_130(work):
             out, err = proc.communicate(timeout=60)
         except subprocess.TimeoutExpired:  # still running: where it hangs (faulthandler dumps every thread on SIGABRT)
             proc.send_signal(signal.SIGABRT)
-            raise AssertionError(f"no exit 60 s after Ctrl-C:\n{proc.communicate(timeout=30)[1].decode(errors='replace')}")
+            raise AssertionError(f"no exit 60 s after Ctrl-C:\n{proc.communicate(timeout=30)[1].decode(errors='replace')}") from None
     finally:
         os.close(writer)
     assert proc.returncode == 130
