@@ -112,7 +112,11 @@ def sessions_benchmark(browser, tmp: str, sessions: int, needs: int, window: flo
             idle = rss_mb(server.proc.pid)
             probe = browser.new_page(viewport={"width": 1280, "height": 720})
             for entry in PAGES:
-                first, complete = paint(probe, f"{server.url}/{entry.url_path}")
+                try:
+                    first, complete = paint(probe, f"{server.url}/{entry.url_path}")
+                except Exception as exc:  # noqa: BLE001 - a figure missing is printed, the others still measured
+                    print(f"  {entry.key:12} no content within 60 s ({type(exc).__name__})")
+                    continue
                 print(f"  {entry.key:12} first paint {first:6.2f} s   complete {complete:6.2f} s")
             probe.close()
             loaded = rss_mb(server.proc.pid)

@@ -7,8 +7,6 @@ type, words from ``i18n/vendors.toml``, sheet text through
 
 from __future__ import annotations
 
-from typing import Any
-
 import plotly.graph_objects as go
 
 from crmcanvas.analysis.roadmap import NO_LOT, STATUSES, Lot, Roadmap
@@ -17,27 +15,12 @@ from crmcanvas.core.schema import value_label
 from crmcanvas.core.text import shorten
 from crmcanvas.i18n import DEFAULT_LANG, t
 from crmcanvas.reports.burnup import BurnUp
-from crmcanvas.reports.charts import FONT, OKABE_ITO, PALETTE, STATUS_COLOURS, empty_figure, plotly_text
+from crmcanvas.reports.charts import OKABE_ITO, PALETTE, STATUS_COLOURS, empty_figure, plotly_text
+from crmcanvas.reports.vendor_charts import STAKE_WIDTH, _layout, _w  # one layout for the vendor and roadmap charts
 
 TYPE_COLOURS = {"standard": OKABE_ITO["green"], "parametrage": OKABE_ITO["sky"], "specifique": OKABE_ITO["orange"], "": "#CCCCCC"}
 NO_STATUS_COLOUR = "#CCCCCC"
 LABEL_WIDTH = 30
-STAKE_WIDTH = 34  # characters of a stake's name on an axis; the full name is on hover
-
-
-def _w(key: str, lang: str, **params: Any) -> str:
-    return t(f"vendors.charts.{key}", lang, **params)
-
-
-def _layout(fig: go.Figure, title: str, lang: str, height: int) -> go.Figure:
-    """Title at the top left, then (when there is one) the legend on its own line under it, left-aligned: a legend
-    on the title's line ran over a long title at 1280 px."""
-    legend = any(getattr(trace, "showlegend", None) is not False for trace in fig.data) and len(fig.data) > 1
-    fig.update_layout(title=dict(text=plotly_text(title), x=0, xanchor="left", y=1, yref="container", yanchor="top",
-                                 pad=dict(t=14)),
-                      font=FONT, template="plotly_white", margin=dict(l=10, r=30, t=100 if legend else 60, b=10),
-                      separators=t("charts.separators", lang), hoverlabel=dict(namelength=-1), height=height + (40 if legend else 0))
-    return fig
 
 
 def lot_name(lot: Lot | str, lang: str = DEFAULT_LANG) -> str:

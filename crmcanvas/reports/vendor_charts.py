@@ -24,7 +24,7 @@ ANSWER_COLOURS = {"standard": OKABE_ITO["green"], "parametrage": OKABE_ITO["sky"
                   "non_couvert": OKABE_ITO["vermillion"], "non_evalue": "#CCCCCC"}
 WARNING = OKABE_ITO["vermillion"]
 NAME_WIDTH = 28  # characters of a solution's name on an axis; the full name is on hover
-STAKE_WIDTH = 34
+STAKE_WIDTH = 34  # characters of a stake's name on an axis; the full name is on hover
 
 
 def _w(key: str, lang: str, **params: Any) -> str:
