@@ -31,3 +31,15 @@ def _no_user_config(monkeypatch, _empty_config):
         if name.startswith("CRMCANVAS_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("CRMCANVAS_CONFIG", str(_empty_config))
+
+
+@pytest.fixture
+def work(tmp_path, monkeypatch):
+    """An empty folder as the current one, with an empty home: no developer's secrets, config or snapshots.
+    The CLI and snapshot tests use it for every test (``pytestmark = pytest.mark.usefixtures("work")``)."""
+    folder, home = tmp_path / "work", tmp_path / "home"
+    folder.mkdir()
+    home.mkdir()
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("HOME", str(home))
+    return folder

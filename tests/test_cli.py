@@ -18,27 +18,15 @@ import pytest
 from crmcanvas.cli import COMMANDS, build_parser, main
 from crmcanvas.demo import write_demo_workbook
 from crmcanvas.standin import StandIn
+from tests.fixtures_cli import run_cli
 from tests.fixtures_sheets import CANVAS, key_body, service_account_info
+
+pytestmark = pytest.mark.usefixtures("work")  # each test in an empty folder with an empty home
 
 ROOT = Path(__file__).resolve().parents[1]
 CANVAS_COUNTS = {"enjeux": 2, "besoins": 3, "donnees": 2, "applications": 1, "personnes": 2, "roles": 2, "checklist": 0, "editeurs": 0, "integrateurs": 0}
 
 
-@pytest.fixture(autouse=True)
-def work(tmp_path, monkeypatch) -> Path:
-    """Every test runs in an empty folder with an empty home: no developer's secrets or config are picked up."""
-    folder, home = tmp_path / "work", tmp_path / "home"
-    folder.mkdir()
-    home.mkdir()
-    monkeypatch.chdir(folder)
-    monkeypatch.setenv("HOME", str(home))
-    return folder
-
-
-def run_cli(*args: str | bytes, cwd: Path | None = None, env: dict[str, str] | None = None, text: bool = True):
-    """The command as a cron job runs it: a separate process (this worktree's code first on the path)."""
-    return subprocess.run([sys.executable, "-m", "crmcanvas.cli", *args], capture_output=True, text=text, timeout=120,
-                          cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
 
 
 def write_secrets(folder: Path, *lines: str) -> Path:

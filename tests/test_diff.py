@@ -19,17 +19,10 @@ from crmcanvas.reports.snapshot_read import read_snapshot
 from tests.fixtures_snapshots import PARIS, build, take, tricky_grids
 from tests.grids import clean_grids
 
+pytestmark = pytest.mark.usefixtures("work")  # each test in an empty folder with an empty home
+
 MONDAY = datetime(2025, 1, 13, 7, 0, tzinfo=PARIS)
 
-
-@pytest.fixture(autouse=True)
-def work(tmp_path, monkeypatch) -> Path:
-    folder, home = tmp_path / "work", tmp_path / "home"
-    folder.mkdir()
-    home.mkdir()
-    monkeypatch.chdir(folder)
-    monkeypatch.setenv("HOME", str(home))
-    return folder
 
 
 def snapshot_pair(before_grids, after_grids, tmp_path):

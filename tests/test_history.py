@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -31,17 +30,10 @@ from tests.fixtures_sheets import CANVAS, make_source
 from tests.fixtures_snapshots import PARIS, build, take
 from tests.grids import clean_grids
 
+pytestmark = pytest.mark.usefixtures("work")  # each test in an empty folder with an empty home
+
 MONDAY = datetime(2025, 1, 13, 7, 0, tzinfo=PARIS)
 
-
-@pytest.fixture(autouse=True)
-def work(tmp_path, monkeypatch) -> Path:
-    folder, home = tmp_path / "work", tmp_path / "home"
-    folder.mkdir()
-    home.mkdir()
-    monkeypatch.chdir(folder)
-    monkeypatch.setenv("HOME", str(home))
-    return folder
 
 
 def weeks(count: int) -> list[datetime]:

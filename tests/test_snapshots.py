@@ -26,33 +26,22 @@ from crmcanvas.reports import snapshots
 from crmcanvas.reports.snapshot_read import SnapshotError, read_snapshot
 from crmcanvas.reports.snapshots import MANIFEST, download_zip, snapshot_files, week_of, write_snapshot
 from crmcanvas.standin import StandIn
+from tests.fixtures_cli import run_cli
 from tests.fixtures_sheets import CANVAS, key_body, service_account_info
 from tests.fixtures_snapshots import PARIS, build, resolved, take, tricky_grids
+
+pytestmark = pytest.mark.usefixtures("work")  # each test in an empty folder with an empty home
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden"
 MONDAY = datetime(2025, 1, 13, 7, 0, 3, tzinfo=PARIS)
 
 
-@pytest.fixture(autouse=True)
-def work(tmp_path, monkeypatch) -> Path:
-    """Each test runs in an empty folder with an empty home (no developer's secrets, config or snapshots)."""
-    folder, home = tmp_path / "work", tmp_path / "home"
-    folder.mkdir()
-    home.mkdir()
-    monkeypatch.chdir(folder)
-    monkeypatch.setenv("HOME", str(home))
-    return folder
-
 
 def cells_of(data: bytes, separator: str = ";") -> list[list[str]]:
     """The cells as a spreadsheet program splits them."""
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=separator))
 
-
-def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "crmcanvas.cli", *args], capture_output=True, text=True, timeout=120,
-                          cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
 
 
 def week_folders(out: Path) -> list[str]:
