@@ -7,6 +7,7 @@ Each block is one function of crmcanvas.ui.widgets, so a block can be added betw
 
 import streamlit as st
 
+import crmcanvas.ui.boot  # noqa: F401  (first: every module imported once, see its docstring)
 from crmcanvas.ui import layout, modes, readiness, state, widgets
 from crmcanvas.ui.escape import md
 from crmcanvas.ui.messages import t

@@ -1,5 +1,6 @@
 """Saisir un besoin: the « Nouveau besoin » form for an authorised facilitator, then the last needs of the sheet."""
 
+import crmcanvas.ui.boot  # noqa: F401  (first: every module imported once, see its docstring)
 from crmcanvas.ui import auth, layout, state, writes
 
 layout.page("capture")

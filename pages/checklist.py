@@ -5,6 +5,7 @@ on a timeline; without the tab, the template to download (or to create, where
 writing is allowed).
 """
 
+import crmcanvas.ui.boot  # noqa: F401  (first: every module imported once, see its docstring)
 from crmcanvas.ui import layout, readiness, state
 
 layout.page("checklist")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
+import crmcanvas.ui.boot  # noqa: F401  (first: every module imported once, see its docstring)
 from crmcanvas.ui import layout, state, widgets
 from crmcanvas.ui.escape import md
 from crmcanvas.ui.messages import t

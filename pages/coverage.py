@@ -6,6 +6,7 @@ Every chart is sized for the mode (larger type on the wall) and laid out full wi
 
 import streamlit as st
 
+import crmcanvas.ui.boot  # noqa: F401  (first: every module imported once, see its docstring)
 from crmcanvas.analysis.registry import gap
 from crmcanvas.analysis.traceability import GROUPINGS, MATRICES, grouping_label
 from crmcanvas.reports import charts

@@ -3,6 +3,7 @@ downloadable as Markdown and CSV, and its gaps."""
 
 import streamlit as st
 
+import crmcanvas.ui.boot  # noqa: F401  (first: every module imported once, see its docstring)
 from crmcanvas.analysis.views import gaps_about
 from crmcanvas.ui import layout, state
 from crmcanvas.ui.views import data

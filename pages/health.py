@@ -2,6 +2,7 @@
 measurable stakes, prioritised backlog, data migration, replaced applications), each ok, à surveiller or
 manquant, with its evidence and the sentence of the source document it rests on."""
 
+import crmcanvas.ui.boot  # noqa: F401  (first: every module imported once, see its docstring)
 from crmcanvas.ui import layout, readiness, state
 
 layout.page("health")

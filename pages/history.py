@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import crmcanvas.ui.boot  # noqa: F401  (first: every module imported once, see its docstring)
 from crmcanvas.i18n import t
 from crmcanvas.reports import history, snapshots, trend
 from crmcanvas.ui import layout, state, widgets

@@ -3,6 +3,7 @@ priority and status, and the needs that say almost the same thing, side by side.
 
 import streamlit as st
 
+import crmcanvas.ui.boot  # noqa: F401  (first: every module imported once, see its docstring)
 from crmcanvas.analysis.backlog import filter_needs
 from crmcanvas.reports import charts
 from crmcanvas.ui import layout, state, widgets

@@ -6,6 +6,7 @@ when the source is a Google Sheet, each finding links to its tab and row.
 
 import streamlit as st
 
+import crmcanvas.ui.boot  # noqa: F401  (first: every module imported once, see its docstring)
 from crmcanvas.ui import layout, state, widgets, writes
 from crmcanvas.ui.messages import severity_labels, t
 

@@ -2,6 +2,7 @@
 serves and the needs with no lot yet.
 """
 
+import crmcanvas.ui.boot  # noqa: F401  (first: every module imported once, see its docstring)
 from crmcanvas.ui import layout, roadmap, state
 
 layout.page("roadmap")

@@ -3,6 +3,7 @@ departments absent), then people and roles department by department."""
 
 import streamlit as st
 
+import crmcanvas.ui.boot  # noqa: F401  (first: every module imported once, see its docstring)
 from crmcanvas.analysis.views import gaps_about
 from crmcanvas.ui import layout, state, widgets
 from crmcanvas.ui.views import stakeholders

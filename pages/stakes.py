@@ -5,6 +5,7 @@ Part of the sponsor's read-only view: this page renders no write widget.
 
 import streamlit as st
 
+import crmcanvas.ui.boot  # noqa: F401  (first: every module imported once, see its docstring)
 from crmcanvas.ui import layout, state
 from crmcanvas.ui.views import stakes
 from crmcanvas.ui.views.common import computed, v

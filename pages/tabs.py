@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import crmcanvas.ui.boot  # noqa: F401  (first: every module imported once, see its docstring)
 from crmcanvas.core.schema import TABS
 from crmcanvas.ui import layout, state, widgets
 from crmcanvas.ui.messages import t

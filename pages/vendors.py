@@ -3,6 +3,7 @@ needs it leaves uncovered, what it was not evaluated on and each stake's coverag
 stake and per lot. Without an « éditeurs » tab, what to add.
 """
 
+import crmcanvas.ui.boot  # noqa: F401  (first: every module imported once, see its docstring)
 from crmcanvas.ui import layout, state, vendors
 
 layout.page("vendors")

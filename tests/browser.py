@@ -211,15 +211,21 @@ async def settle_async(page, timeout: float = 45) -> None:
         await asyncio.sleep(0.2)
 
 
-async def full_screenshot_async(page, path: Path, width: int) -> None:
-    """The whole page (Streamlit scrolls inside its own container): the viewport made as tall as the content,
-    the screenshot taken once the browser has drawn two frames at that size."""
-    height = await page.evaluate("() => (document.querySelector('[data-testid=stMain]') || document.body).scrollHeight")
-    size = page.viewport_size
-    await page.set_viewport_size({"width": width, "height": max(size["height"], int(height))})
-    await page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    await page.screenshot(path=str(path))
-    await page.set_viewport_size(size)
+async def open_in_app_async(page, url: str, title: str) -> None:
+    """Open ``url`` in a tab, as the app's own menu does once the app is loaded: the browser's history moves and
+    Streamlit runs the new page in the same document (a ``popstate``), so its scripts and Plotly are not loaded
+    again (a full load costs a second of CPU more); a fresh tab loads the URL (a deep link). Returns once the
+    page's title (``h1``) reads ``title``. Another mode (other query parameters) is loaded afresh."""
+    here, there = page.url.split("?", 1)[1:], url.split("?", 1)[1:]
+    if page.url == url:
+        return
+    if page.url.startswith("http") and here == there:  # the same mode: the app moves by itself
+        path = "/" + url.split("/", 3)[3]
+        await page.evaluate("p => { history.pushState({}, '', p); dispatchEvent(new PopStateEvent('popstate')); }", path)
+    else:
+        await page.goto(url)
+    exact = re.compile(rf"^\s*{re.escape(title)}\s*$")
+    await page.locator("h1").filter(has_text=exact).first.wait_for(timeout=60_000)
 
 
 def run_pages_at_once(check, items, at_once: int = 4, viewport=(1280, 720)) -> list:

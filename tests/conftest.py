@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from crmcanvas.core.config import Settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scan_installed_components_once():
+    """Every new AppTest scans the metadata of every installed package for Streamlit components: half a second of
+    CPU each, most of a page test. The packages do not change during a run, so the suite scans once."""
+    from streamlit.components.v2 import manifest_scanner
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_scanner, "scan_component_manifests", functools.cache(manifest_scanner.scan_component_manifests))
+        yield
 
 
 @pytest.fixture

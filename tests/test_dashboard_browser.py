@@ -12,6 +12,7 @@ import pytest
 from playwright.async_api import expect
 
 from crmcanvas.ui import modes
+from crmcanvas.ui.messages import t
 from crmcanvas.ui.pages import PAGES
 from tests.browser import (
     CANVAS_SHOWN,
@@ -24,8 +25,8 @@ from tests.browser import (
     LABELS_OUTSIDE,
     ROOT,
     cut_labels,
-    full_screenshot_async,
     metric_value,
+    open_in_app_async,
     run_pages_at_once,
     settle_async,
     streamlit_server,
@@ -116,23 +117,50 @@ def test_the_cut_label_check_can_fail(browser):
         page.close()
 
 
+# Each page a mode shows; the sponsor view only where it draws something else (the overview without findings,
+# and the coverage page printed on paper): its other pages are the ordinary ones without their write widgets,
+# same width, same charts (the AppTest pass test_modes.py checks every page in every mode for content).
 CASES = [(mode, page, size) for mode, params in MODES.items()
          for page in PAGES if modes.visible(page, modes.Mode(wall="mode" in params, sponsor="vue" in params))
+         and (mode != "sponsor" or page.key in ("overview", "coverage"))
          for size in ([(1280, 720), (1920, 1080)] if mode == "mur" and page.key == "coverage" else [(1280, 720)])]
+
+
+def tabs(cases: list, count: int = 4) -> list[list]:
+    """The cases shared among ``count`` tabs, each mode on tabs of its own, heavy and light pages mixed: a tab
+    opens its first page by its link (a deep link) and the next ones through the app's own navigation."""
+    by_mode = [[case for case in cases if case[0] == mode] for mode in MODES]
+    lanes: list[list] = [[] for _ in range(count)]
+    for cases_of_mode in by_mode:
+        emptiest = sorted(range(count), key=lambda i: len(lanes[i]))[:2]
+        for i, case in enumerate(cases_of_mode):
+            lanes[emptiest[i % 2]].append(case)
+    return [lane for lane in lanes if lane]
 
 
 def test_every_page_in_every_mode_has_nothing_cut(server):
     """Each page a mode shows, at 1280×720 (and the wall at 1920×1080 too): no chart text outside its chart,
-    no overlapping Sankey labels, no metric label cut, « synchronisé il y a N s » shown; a screenshot of each.
-    The content pages (normal view) show their key figure and have no table cut at the right. Four pages are
-    drawn at once: the server and Chromium each wait on the other otherwise."""
+    no overlapping Sankey labels, no metric label cut, « synchronisé il y a N s » shown; a screenshot of each
+    as the screen shows it. The content pages (normal view) show their key figure and have no table cut at the
+    right. Four tabs at once: the server and Chromium each wait on the other otherwise."""
     SHOTS.mkdir(parents=True, exist_ok=True)
 
-    async def check(page, case) -> tuple[str, dict]:
+    async def check(page, lane: list) -> list[tuple[str, dict]]:
+        results = []
+        for case in lane:
+            try:
+                results.append(await check_one(page, case))
+            except Exception as exc:  # say which page, show it, and what the server said
+                name = f"{case[0]}-{case[1].key}"
+                await page.screenshot(path=str(SHOTS / f"ECHEC-{name}.png"))
+                raise AssertionError(f"{name} ({page.url}): {exc}\n--- server log ---\n{server.log()[-3000:]}") from exc
+        return results
+
+    async def check_one(page, case) -> tuple[str, dict]:
         mode, entry, (width, height) = case
         name = f"{mode}-{entry.key}-{width}x{height}"
         await page.set_viewport_size({"width": width, "height": height})
-        await page.goto(url(server, entry, MODES[mode]))
+        await open_in_app_async(page, url(server, entry, MODES[mode]), t(f"pages.{entry.key}", "fr"))
         key_text = CONTENT_PAGES.get(entry.url_path, ("",))[0] if mode == "normal" else ""
         if key_text:
             await page.get_by_text(key_text).first.wait_for(timeout=60_000)
@@ -149,12 +177,13 @@ def test_every_page_in_every_mode_has_nothing_cut(server):
         if key_text:
             assert await page.evaluate(CUT_TABLES) == 0, f"{name}: a table is cut at the right"
             assert await page.evaluate(LABELS_OUTSIDE) == [], f"{name}: chart labels outside their chart"
-        await full_screenshot_async(page, SHOTS / f"{name}.png", width)
+        await page.screenshot(path=str(SHOTS / f"{name}.png"))
         if mode == "sponsor":
             await printed(page, name)
         return name, found
 
-    results = run_pages_at_once(check, CASES)
+    lanes = tabs(CASES)
+    results = [result for lane in run_pages_at_once(check, lanes, at_once=len(lanes)) for result in lane]
     problems = {name: found for name, found in results if found["outside"] or found["overlapping"] or found["metrics"]}
     assert not problems, problems
     assert all((SHOTS / f"{name}.png").stat().st_size > 0 for name, _ in results) and len(results) == len(CASES)

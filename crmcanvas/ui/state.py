@@ -98,7 +98,10 @@ def _first_state(live: CanvasFeed, lang: str) -> FeedState:
         return live.get()
 
 
-WATCH_SECONDS = 0.5  # how often an open page asks the shared feed (a lock and a comparison: no read; ~6 ms of server CPU)
+# How often an open page asks the shared feed (a lock and a comparison: no read; ~6 ms of server CPU). Each tick
+# also costs the viewer's browser ~50 ms of CPU (Streamlit redraws the page's frame after a fragment run): at 0.5 s
+# an idle tab kept 11 % of a core busy, at 1 s about half that, for an edit shown at most half a second later.
+WATCH_SECONDS = 1.0
 _SEEN = "_crmcanvas_seen_version"  # session state: the canvas version this browser last drew
 
 
