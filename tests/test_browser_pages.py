@@ -7,23 +7,33 @@ from __future__ import annotations
 
 import pytest
 
+from crmcanvas.ui.messages import t
+from crmcanvas.ui.pages import PAGES
 from tests.browser import (
     CONTENT_PAGES,
     CUT_TABLES,
+    FRONTEND_CRASHES,
     LABELS_OUTSIDE,
+    once_more_if_the_frontend_crashes,
+    open_in_app_async,
     run_pages_at_once,
     settle_async,
     streamlit_server,
 )
 
 pytestmark = pytest.mark.browser
+KEYS = {entry.url_path: entry.key for entry in PAGES}
 
 
 def test_content_pages_in_english_at_1280x720(tmp_path):
     with streamlit_server(tmp_path, {"CRMCANVAS_LANGUAGE": "en"}) as server:
 
-        async def check(page, path: str) -> None:
-            await page.goto(f"{server.url}/{path}")
+        async def check(page, paths: list[str]) -> None:
+            for path in paths:  # the first by its link, the next through the app's own navigation
+                await once_more_if_the_frontend_crashes(page, path, lambda path=path: check_one(page, path))
+
+        async def check_one(page, path: str) -> None:
+            await open_in_app_async(page, f"{server.url}/{path}", t(f"pages.{KEYS[path]}", "en"))
             await page.get_by_text(CONTENT_PAGES[path][1]).first.wait_for(timeout=60_000)
             await settle_async(page)  # let the tables and charts lay out
             assert await page.get_by_text("Traceback").count() == 0, server.log()
@@ -31,4 +41,27 @@ def test_content_pages_in_english_at_1280x720(tmp_path):
             assert await page.evaluate(CUT_TABLES) == 0, f"{path}: a table is cut at the right"
             assert await page.evaluate(LABELS_OUTSIDE) == [], f"{path}: chart labels outside their chart"
 
-        run_pages_at_once(check, list(CONTENT_PAGES))
+        paths = list(CONTENT_PAGES)
+        run_pages_at_once(check, [paths[0::2], paths[1::2]])
+
+
+def test_a_streamlit_frontend_crash_is_tried_once_more_then_fails():
+    """The browser passes load a page again when Streamlit's frontend crashes once (logged), and fail on the second."""
+    attempts: list[str] = []
+    crash = "<script>setTimeout(() => { throw new Error('Bad delta path index 2 (should be between [0, 1])') }, 50)</script>"
+
+    async def attempt(page, crashes: int) -> str:
+        attempts.append(page.url)
+        await page.set_content(crash if len(attempts) <= crashes else "<p>page</p>")
+        await page.get_by_text("page").wait_for(timeout=20_000)  # never there after a crash
+        return "vue"
+
+    async def check(page, crashes: int):
+        return await once_more_if_the_frontend_crashes(page, f"essai-{crashes}", lambda: attempt(page, crashes))
+
+    assert run_pages_at_once(check, [1]) == ["vue"] and len(attempts) == 2
+    assert "essai-1" in FRONTEND_CRASHES.read_text(encoding="utf-8")
+    attempts.clear()
+    with pytest.raises(AssertionError, match="crashed twice"):
+        run_pages_at_once(check, [2])
+    assert len(attempts) == 2

@@ -1,6 +1,7 @@
 """The live workshop dashboard in Chromium, on one shared server reading a Google Sheet (the local stand-in):
 every page in every mode at 1280×720 with nothing cut (screenshots kept in test-artifacts/screenshots/),
-a stakeholder's edit on every open page without reload, and twenty open browsers costing one read per interval.
+a stakeholder's edit on every open page without reload, several open browsers costing one read per interval,
+and an outage that freezes the screen on the last good canvas until Google answers again.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from tests.browser import (
     ROOT,
     cut_labels,
     metric_value,
+    once_more_if_the_frontend_crashes,
     open_in_app_async,
     run_pages_at_once,
     settle_async,
@@ -146,14 +148,18 @@ def test_every_page_in_every_mode_has_nothing_cut(server):
     SHOTS.mkdir(parents=True, exist_ok=True)
 
     async def check(page, lane: list) -> list[tuple[str, dict]]:
-        results = []
+        results, console = [], []
+        page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
+        page.on("console", lambda message: console.append(f"{time.strftime('%H:%M:%S')} {message.type}: {message.text}"))
+        page.on("crash", lambda _: console.append("the tab crashed"))
         for case in lane:
             try:
-                results.append(await check_one(page, case))
+                results.append(await once_more_if_the_frontend_crashes(page, case[1].key, lambda case=case: check_one(page, case)))
             except Exception as exc:  # say which page, show it, and what the server said
                 name = f"{case[0]}-{case[1].key}"
                 await page.screenshot(path=str(SHOTS / f"ECHEC-{name}.png"))
-                raise AssertionError(f"{name} ({page.url}): {exc}\n--- server log ---\n{server.log()[-3000:]}") from exc
+                raise AssertionError(f"{name} ({page.url}): {exc}\n--- browser ---\n" + "\n".join(dict.fromkeys(console[-200:]))
+                                     + f"\n--- server log ---\n{server.log()[-3000:]}") from exc
         return results
 
     async def check_one(page, case) -> tuple[str, dict]:
@@ -302,3 +308,26 @@ def test_many_open_browsers_cost_one_read_per_interval(browser, server, sheets):
         assert sheets.count() - sheets.count("token") == reads  # nothing but those reads
     finally:
         context.close()
+
+
+def test_an_outage_freezes_the_screen_on_the_last_canvas_and_recovery_clears_it(browser, server, sheets):
+    """Google answers 500 to every read: the page keeps showing the last good canvas, marked « Données figées
+    depuis »; once Google answers again the mark goes by itself. The service account's key never reaches the log.
+    (Last in this module: the shared sheet fails meanwhile.)"""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(server.url)
+        settle(page)
+        needs = metric_value(page, "Besoins")
+        sheets.fail(500, times=None)
+        page.get_by_text("Données figées depuis").first.wait_for(timeout=30_000)
+        assert metric_value(page, "Besoins") == needs  # the last good canvas is still shown
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "panne-donnees-figees.png"))
+
+        sheets.clear_faults()
+        page.get_by_text("Données figées depuis").first.wait_for(state="detached", timeout=30_000)
+        assert "private_key" not in server.log()
+    finally:
+        sheets.clear_faults()
+        page.close()
