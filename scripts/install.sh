@@ -13,6 +13,16 @@ if ! "$PY" -c "import sys; sys.exit(sys.version_info < (3, 11))" 2>/dev/null; th
   echo "crmcanvas needs Python 3.11 or newer (found: $("$PY" --version 2>&1))." >&2
   exit 1
 fi
+# Already installed from this pyproject.toml into this Python: pip is not asked again (it takes ~7 s to say so).
+stamp_file=".install-stamp${1:-}"
+stamp_of() { echo "$("$1" -c 'import sys; print(sys.executable)') ${extra} $(sha256sum pyproject.toml | cut -d' ' -f1)"; }
+stamp=$(stamp_of "$PY")
+if [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp" ] \
+   && "$PY" -c "import crmcanvas, pathlib, sys; sys.exit(pathlib.Path(crmcanvas.__file__).parents[1] != pathlib.Path.cwd())" 2>/dev/null; then
+  stamp_of "$PY" > "$stamp_file"
+echo "$PY"
+  exit 0
+fi
 if ! "$PY" -m pip install -q --disable-pip-version-check -e ".${extra}" 2>/tmp/crmcanvas-pip.err; then
   if grep -q "externally-managed" /tmp/crmcanvas-pip.err; then
     "$PY" -m venv .venv && PY=.venv/bin/python
@@ -22,4 +32,5 @@ if ! "$PY" -m pip install -q --disable-pip-version-check -e ".${extra}" 2>/tmp/c
     exit 1
   fi
 fi
+stamp_of "$PY" > "$stamp_file"
 echo "$PY"

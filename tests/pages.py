@@ -26,16 +26,16 @@ SPONSOR = {"vue": "sponsor"}
 
 
 def run(page: str, timeout: float = 60, params: dict[str, str] | None = None, secrets: dict | None = None) -> AppTest:
-    """Open the app at its entry point (with the URL's query ``params``: a mode), then go to the page as a
-    user clicking the menu would (the frame's links carry the mode along)."""
+    """Open ``page`` by its link (with the URL's query ``params``: a mode), as a bookmark or a link from the
+    menu does: one run of that page (Streamlit finds a ``pages/`` file by its name before any run)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     for key, value in (params or {}).items():
         at.query_params[key] = value
     for key, value in (secrets or {}).items():
         at.secrets[key] = value
-    at.run()
     if page != "app.py":
-        at.switch_page(page).run()
+        at.switch_page(page)
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
