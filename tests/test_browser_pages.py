@@ -12,7 +12,6 @@ from crmcanvas.ui.pages import PAGES
 from tests.browser import (
     CONTENT_PAGES,
     CUT_TABLES,
-    FRONTEND_CRASHES,
     LABELS_OUTSIDE,
     once_more_if_the_frontend_crashes,
     open_in_app_async,
@@ -45,8 +44,11 @@ def test_content_pages_in_english_at_1280x720(tmp_path):
         run_pages_at_once(check, [paths[0::2], paths[1::2]])
 
 
-def test_a_streamlit_frontend_crash_is_tried_once_more_then_fails():
+def test_a_streamlit_frontend_crash_is_tried_once_more_then_fails(tmp_path, monkeypatch):
     """The browser passes load a page again when Streamlit's frontend crashes once (logged), and fail on the second."""
+    import tests.browser
+
+    monkeypatch.setattr(tests.browser, "FRONTEND_CRASHES", tmp_path / "crashes.txt")  # not the real passes' log
     attempts: list[str] = []
     crash = "<script>setTimeout(() => { throw new Error('Bad delta path index 2 (should be between [0, 1])') }, 50)</script>"
 
@@ -60,7 +62,7 @@ def test_a_streamlit_frontend_crash_is_tried_once_more_then_fails():
         return await once_more_if_the_frontend_crashes(page, f"essai-{crashes}", lambda: attempt(page, crashes))
 
     assert run_pages_at_once(check, [1]) == ["vue"] and len(attempts) == 2
-    assert "essai-1" in FRONTEND_CRASHES.read_text(encoding="utf-8")
+    assert "essai-1" in (tmp_path / "crashes.txt").read_text(encoding="utf-8")
     attempts.clear()
     with pytest.raises(AssertionError, match="crashed twice"):
         run_pages_at_once(check, [2])
