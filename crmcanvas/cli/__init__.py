@@ -24,7 +24,16 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crmcanvas.cli.terminal import EXIT_FAILED, EXIT_FINDINGS, EXIT_OK, emit, fail, guarded, say_error
+from crmcanvas.cli.terminal import (
+    EXIT_FAILED,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    emit,
+    fail,
+    guarded,
+    load_libraries_deaf_to_ctrl_c,
+    say_error,
+)
 from crmcanvas.core.config import (
     ENV_PREFIX,
     ConfigError,
@@ -398,6 +407,7 @@ def _run(argv: Sequence[str], spoken: list[str]) -> int:
             config_file(args.config, os.environ, Path.cwd())
         except ConfigError as exc:
             return _config_failure(exc, lang)
+    load_libraries_deaf_to_ctrl_c()
     return args.func(args, lang)
 
 

@@ -69,6 +69,23 @@ def _stdout_to_devnull() -> None:
         pass
 
 
+def load_libraries_deaf_to_ctrl_c() -> None:
+    """Import the data libraries with Ctrl-C held back in this thread.
+
+    pandas and pyarrow start threads of their own when imported; a thread inherits the signals its creator holds
+    back. Left open, a Ctrl-C sent to the process could land on one of those threads, and a command blocked
+    reading a file (a stuck share; a FIFO in the tests) never woke up: seen as a hang about once in ten runs.
+    Created while Ctrl-C is held, they never take it, so it always reaches the main thread.
+    """
+    import signal
+
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        import pandas  # noqa: F401  (and pyarrow, numpy: their threads start here)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def guarded(run: Callable[[], int], lang: Callable[[], str]) -> int:
     """Run a command; a closed pipe, Ctrl-C or an unencodable output end it with a code, not a traceback."""
     try:
