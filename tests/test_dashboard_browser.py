@@ -183,7 +183,8 @@ def test_every_page_in_every_mode_has_nothing_cut(server):
         if key_text:
             assert await page.evaluate(CUT_TABLES) == 0, f"{name}: a table is cut at the right"
             assert await page.evaluate(LABELS_OUTSIDE) == [], f"{name}: chart labels outside their chart"
-        await page.screenshot(path=str(SHOTS / f"{name}.png"))
+        await page.evaluate("() => new Promise(r => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(r)), 300))")
+        await page.screenshot(path=str(SHOTS / f"{name}.png"))  # once the charts are painted, not only laid out
         if mode == "sponsor":
             await printed(page, name)
         return name, found
