@@ -295,8 +295,11 @@ def test_ctrl_c_ends_quietly_with_130(work):
     """Interrupted while waiting for the source (a FIFO that nobody writes to, like a stuck network share)."""
     fifo = work / "bloque.xlsx"
     os.mkfifo(fifo)
+    # As from a terminal, where Ctrl-C is live: a shell runs background jobs (a CI step, `./run_tests.sh &`) with
+    # Ctrl-C ignored, and every process started from them inherits that (seen: the command never heard it)
     proc = subprocess.Popen([sys.executable, "-m", "crmcanvas.cli", "check", str(fifo)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONFAULTHANDLER": "1"})
+                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONFAULTHANDLER": "1"},
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while True:  # the FIFO opens for writing only once the command has opened it for reading: it is now waiting
         try:
