@@ -128,9 +128,15 @@ CASES = [(mode, page, size) for mode, params in MODES.items()
          for size in ([(1280, 720), (1920, 1080)] if mode == "mur" and page.key == "coverage" else [(1280, 720)])]
 
 
+def case_name(case) -> str:
+    mode, entry, (width, height) = case
+    return f"{mode}-{entry.key}-{width}x{height}"
+
+
 def tabs(cases: list, count: int = 4) -> list[list]:
-    """The cases shared among ``count`` tabs, each mode on tabs of its own, heavy and light pages mixed: a tab
-    opens its first page by its link (a deep link) and the next ones through the app's own navigation."""
+    """The cases shared among ``count`` tabs, the normal view on two, the wall on two, the two sponsor cases at
+    the end of the shortest ones, heavy and light pages mixed. A tab opens its first page, and a page of another
+    mode, by its link (a deep link); the next ones of the same mode through the app's own navigation."""
     by_mode = [[case for case in cases if case[0] == mode] for mode in MODES]
     lanes: list[list] = [[] for _ in range(count)]
     for cases_of_mode in by_mode:
@@ -154,9 +160,9 @@ def test_every_page_in_every_mode_has_nothing_cut(server):
         page.on("crash", lambda _: console.append("the tab crashed"))
         for case in lane:
             try:
-                results.append(await once_more_if_the_frontend_crashes(page, case[1].key, lambda case=case: check_one(page, case)))
+                results.append(await once_more_if_the_frontend_crashes(page, case_name(case), lambda case=case: check_one(page, case)))
             except Exception as exc:  # say which page, show it, and what the server said
-                name = f"{case[0]}-{case[1].key}"
+                name = case_name(case)
                 await page.screenshot(path=str(SHOTS / f"ECHEC-{name}.png"))
                 raise AssertionError(f"{name} ({page.url}): {exc}\n--- browser ---\n" + "\n".join(dict.fromkeys(console[-200:]))
                                      + f"\n--- server log ---\n{server.log()[-3000:]}") from exc
@@ -164,7 +170,7 @@ def test_every_page_in_every_mode_has_nothing_cut(server):
 
     async def check_one(page, case) -> tuple[str, dict]:
         mode, entry, (width, height) = case
-        name = f"{mode}-{entry.key}-{width}x{height}"
+        name = case_name(case)
         await page.set_viewport_size({"width": width, "height": height})
         await open_in_app_async(page, url(server, entry, MODES[mode]), t(f"pages.{entry.key}", "fr"))
         key_text = CONTENT_PAGES.get(entry.url_path, ("",))[0] if mode == "normal" else ""
