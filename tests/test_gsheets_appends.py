@@ -9,7 +9,7 @@ import pytest
 from crmcanvas.sources.base import SourceError
 from crmcanvas.standin import StandIn
 from crmcanvas.standin.appenders import run_drill
-from tests.fixtures_sheets import CANVAS, make_source, standin_fixture  # noqa: F401  (provides `standin`)
+from tests.fixtures_sheets import CANVAS, Sleeps, make_source, standin_fixture  # noqa: F401  (provides `standin`)
 
 STORY = "En tant que bénévole, je souhaite voir mes missions afin de m'organiser"
 
@@ -67,6 +67,36 @@ def test_an_id_typed_by_someone_between_our_read_and_our_append_makes_us_renumbe
     assert result.row_id == "B005" and rows_with(standin, STORY)[0][0] == "B005"
     assert standin.grid("besoins")[typed[0] - 1] == ["B004", "Saisi à la main pendant l'atelier"]  # theirs untouched
     assert sorted(ids) == ["B001", "B002", "B003", "B004", "B005"]
+
+
+def test_a_renumbered_row_that_keeps_losing_its_new_id_to_other_appends_steps_aside_and_ends_unique(standin):
+    """Writers appending back to back compute the very ID our renumbered row takes; yielding each time in step
+    with them, it used to give up after 12 rounds with its ID shared (CI: 39 distinct IDs for 40 rows)."""
+    other: list[str] = []
+
+    def other_writer(request):
+        if len(other) >= 15:
+            return
+        if request.kind == "values.append" and not other:  # someone takes B004 just before our append lands
+            row_id = "B004"
+        elif request.kind == "values.batchUpdateByDataFilter":  # and each ID we renumber to, as we write it
+            row_id = request.body["data"][0]["values"][0][-1]
+        else:
+            return
+        other.append(row_id)
+        standin.append_row("besoins", [row_id, f"Saisi par un autre poste ({row_id})"])
+
+    sleeps = Sleeps()
+    standin.on_request = other_writer
+    result = make_source(standin, sleeps=sleeps, rng=lambda: 1.0).append_row("besoins", {"Besoin": STORY}, id_column="ID",
+                                                                               id_prefix="B")
+    standin.on_request = None
+    ids = [row[0] for row in standin.grid("besoins")[1:] if row]
+    assert len(other) == 15 and len(ids) == len(set(ids)) == 3 + 15 + 1
+    assert rows_with(standin, STORY)[0][0] == result.row_id == "B019"
+    theirs = [row for row in standin.grid("besoins") if len(row) > 1 and row[1].startswith("Saisi par un autre poste")]
+    assert [row[0] for row in theirs] == other and all(f"({row[0]})" in row[1] for row in theirs)  # theirs untouched
+    assert sleeps[:6] == [0.05, 0.1, 0.2, 0.4, 0.8, 1.6] and max(sleeps) == 1.6  # out of step, growing, bounded
 
 
 def test_an_append_reads_back_what_it_wrote_in_one_request(standin):

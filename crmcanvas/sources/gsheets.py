@@ -148,7 +148,7 @@ class GoogleSheetSource:
         self._spreadsheet_title = ""
         self._meta_lock = threading.Lock()
         self.last_read_requests: int | None = None  # HTTP requests the last read made (metadata, batchGet, retries)
-        self._writer = SheetWriter(key, self._http, self._call, self._tab, sleep=sleep, clock=clock)
+        self._writer = SheetWriter(key, self._http, self._call, self._tab, sleep=sleep, clock=clock, rng=rng)
 
     @classmethod
     def from_settings(

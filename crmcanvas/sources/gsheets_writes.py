@@ -14,7 +14,9 @@ no conditional write and no idempotency key. So:
   is renumbered through the pinned, conflict-checked write below; the rule
   that makes several writers agree without talking: the upper row keeps an ID
   it was appended with, a row we renumbered keeps its new ID only if no other
-  row has it. N concurrent appends give N rows with N distinct IDs.
+  row has it; yielding, it waits a random, growing pause before it takes
+  another (else it chases appenders for the same next ID). N concurrent
+  appends give N rows with N distinct IDs.
 * **an append that may have landed**: a timeout, a lost connection or a 5xx
   on ``values:append`` does not say whether Google applied it (a timed-out
   append often lands a moment later). It is never simply sent again: the tab
@@ -82,7 +84,7 @@ log = logging.getLogger(__name__)
 PIN_KEY = "crmcanvas.row"
 ATTEMPTS = 3  # searches for a row that keeps moving before giving up
 APPEND_ATTEMPTS = 3  # appends sent when the previous ones surely did not land
-SETTLE_ROUNDS = 12  # read-back / renumber rounds after an append (contention between writers)
+SETTLE_ROUNDS = 40  # read-back / renumber rounds after an append (contention between writers; the deadline ends it first)
 _READ = {"majorDimension": "ROWS", "valueRenderOption": "FORMATTED_VALUE"}
 
 _locks: dict[str, threading.Lock] = {}
@@ -373,10 +375,19 @@ class SheetWriter:
 
     def _settle(self, tab: TabInfo, title: str, h: int, idc: int, cells: dict[int, str], row_id: str, row: int,
                 prefix: str) -> tuple[int, str]:
-        """Make our appended row's ID unique (see module docstring); returns where it is and the ID it has."""
+        """Make our appended row's ID unique (see module docstring); returns where it is and the ID it has.
+
+        A row we renumbered takes the next free ID, the very one that writers
+        appending at that moment compute, and yields it to them: under a stream
+        of appends it could chase the end of the column for ever. So after each
+        loss it steps aside for a random, growing pause before it reads again
+        (like Ethernet after a collision): the others' appends land meanwhile
+        and the ID it takes next is past them.
+        """
         width = max(cells) + 1
-        renumbered = False
-        for round_ in range(SETTLE_ROUNDS):
+        renumbered = stepped_aside = False
+        losses = 0
+        for _round in range(SETTLE_ROUNDS):
             deadline = current_deadline()
             if deadline is not None and deadline.expired():
                 break
@@ -393,19 +404,33 @@ class SheetWriter:
                 same = [i + 1 for i, value in enumerate(ids) if i > h and id_match_key(value) == key]
                 if same in ([], [row]) or (not renumbered and same[0] == row):
                     return row, row_id
+                if renumbered and not stepped_aside:  # our new ID was taken meanwhile: out of step, then look again
+                    losses += 1
+                    self._step_aside(losses)
+                    stepped_aside = True
+                    continue
+                stepped_aside = False
                 new_id = next_id(ids[h + 1:], prefix)
                 written = self._renumber(tab, title, idc, cells, row, new_id)
             except SourceError as exc:  # the row is in the sheet; only its ID could not be checked or changed
                 log.warning("Google Sheets: could not check the ID of the row appended to %r: %s", title, exc.render("en")[0])
                 return row, row_id
             if written is None:  # the pin moved or was taken by another writer: look again, out of step with it
-                self._sleep(0.05 * (round_ + 1) * self._rng())
+                losses += 1
+                self._step_aside(losses)
                 continue
             log.info("Google Sheets: appended row %d in %r renumbered %s -> %s (the ID was taken meanwhile)", written, title, row_id, new_id)
             row, row_id, renumbered = written, new_id, True
             cells[idc] = new_id
         log.warning("Google Sheets: the ID %s of the row appended to %r may still be shared", row_id, title)
         return row, row_id
+
+    def _step_aside(self, losses: int) -> None:
+        """A random pause, growing with each loss (50 ms to 1.6 s at most, never past the deadline): two writers
+        never retry in step."""
+        pause = 0.05 * 2 ** min(losses - 1, 5) * self._rng()
+        deadline = current_deadline()
+        self._sleep(max(0.0, min(pause, deadline.remaining())) if deadline is not None else pause)
 
     def _renumber(self, tab: TabInfo, title: str, idc: int, cells: Mapping[int, str], row: int, new_id: str) -> int | None:
         """Give our row ``new_id`` through a pin, only if the pinned row still holds exactly our cells (its old ID
