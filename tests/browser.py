@@ -212,20 +212,34 @@ async def settle_async(page, timeout: float = 45) -> None:
 
 
 async def open_in_app_async(page, url: str, title: str) -> None:
-    """Open ``url`` in a tab, as the app's own menu does once the app is loaded: the browser's history moves and
-    Streamlit runs the new page in the same document (a ``popstate``), so its scripts and Plotly are not loaded
-    again (a full load costs a second of CPU more); a fresh tab loads the URL (a deep link). Returns once the
-    page's title (``h1``) reads ``title``. Another mode (other query parameters) is loaded afresh."""
+    """Open ``url`` in a tab, as a person does once the app is loaded: a click on the page's link in the sidebar
+    menu (Streamlit then runs the new page in the same document, so its scripts and Plotly are not loaded again:
+    a full load costs a second of CPU more). Where the menu is hidden (the wall), the browser's history moves as
+    the menu would (a ``popstate``). A fresh tab, or another mode (other query parameters), loads the URL (a deep
+    link). Returns once the URL is ``url`` and the page's title (``h1``) reads ``title``."""
     here, there = page.url.split("?", 1)[1:], url.split("?", 1)[1:]
     if page.url == url:
         return
     if page.url.startswith("http") and here == there:  # the same mode: the app moves by itself
-        path = "/" + url.split("/", 3)[3]
-        await page.evaluate("p => { history.pushState({}, '', p); dispatchEvent(new PopStateEvent('popstate')); }", path)
+        named = re.compile(rf"(^|\s){re.escape(title)}\s*$")  # the link's name may start with its icon's ligature
+        link = page.locator("[data-testid=stSidebar]").get_by_role("link", name=named)
+        if await link.count() and await link.first.is_visible():
+            await link.first.click()
+        else:
+            path = "/" + url.split("/", 3)[3]
+            await page.evaluate("p => { history.pushState({}, '', p); dispatchEvent(new PopStateEvent('popstate')); }", path)
+        await page.wait_for_url(url, timeout=30_000)  # a link keeps the mode's query (?vue=sponsor…)
     else:
         await page.goto(url)
     exact = re.compile(rf"^\s*{re.escape(title)}\s*$")
     await page.locator("h1").filter(has_text=exact).first.wait_for(timeout=60_000)
+
+
+async def metric_value_async(page, label: str) -> str:
+    """:func:`metric_value` for Playwright's async API."""
+    exact = re.compile(rf"^\s*{re.escape(label)}\s*$")
+    metric = page.locator("[data-testid=stMetric]").filter(has=page.locator("[data-testid=stMetricLabel]", has_text=exact))
+    return (await metric.locator("[data-testid=stMetricValue]").first.inner_text()).strip()
 
 
 # Streamlit's frontend throws its page away when a fragment's update lands on a page that has changed meanwhile

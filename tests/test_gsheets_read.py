@@ -18,6 +18,15 @@ def test_first_read_costs_one_metadata_call_then_each_refresh_exactly_one_batch_
     assert standin.writes() == []  # reading never writes
 
 
+def test_a_proxy_in_the_environment_does_not_capture_a_stand_in_on_this_machine(standin, monkeypatch):
+    """A rehearsal on a laptop behind a corporate proxy: the local stand-in is reached directly, not via the proxy."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing listens there: a request sent to it fails
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    assert make_source(standin).read(WANTED).grids["besoins"][1][0] == CANVAS["besoins"][1][0]
+
+
 def test_all_six_tabs_come_back_as_google_sent_them(standin):
     raw = make_source(standin).read(WANTED)
     assert raw.titles == {"enjeux": "enjeux", "besoins": "besoins", "donnees": "données", "applications": "applications",

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from google.auth.transport.requests import AuthorizedSession, Request
@@ -148,15 +149,29 @@ def route(url: str, endpoint: str | None) -> str:
     return url
 
 
+def on_this_machine(endpoint: str | None) -> bool:
+    """True when ``endpoint`` is a loopback address (the local stand-in, a rehearsal or the tests)."""
+    host = urlsplit(endpoint).hostname if endpoint else None
+    return host in ("localhost", "127.0.0.1", "::1")
+
+
 class _Routed:
     """Mixin: rewrite Google URLs to the endpoint and give every request a timeout within the current deadline.
 
     Token requests go through here too, so fetching an access token counts
-    against the same deadline as the call that needed it.
+    against the same deadline as the call that needed it. An endpoint on this
+    machine is never reached through the proxy of ``HTTPS_PROXY``/``HTTP_PROXY``
+    (a corporate proxy cannot reach our loopback), so the environment (proxies,
+    ``~/.netrc``) is not consulted: requests would re-read it at every call.
     """
 
     endpoint: str | None = None
     timeout: float = 20.0
+
+    def _route_to(self, endpoint: str | None, timeout: float) -> None:
+        self.endpoint, self.timeout = endpoint, timeout
+        if on_this_machine(endpoint):
+            self.trust_env = False
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs["timeout"] = http_timeout(kwargs.get("timeout"), self.timeout)
@@ -168,7 +183,7 @@ class RoutedSession(_Routed, requests.Session):  # type: ignore[misc]  # _Routed
 
     def __init__(self, endpoint: str | None, timeout: float):
         super().__init__()
-        self.endpoint, self.timeout = endpoint, timeout
+        self._route_to(endpoint, timeout)
 
 
 class TokenSession(RoutedSession):
@@ -192,7 +207,7 @@ class RoutedAuthorizedSession(_Routed, AuthorizedSession):
     def __init__(self, credentials: Any, endpoint: str | None, timeout: float):
         token_session = TokenSession(endpoint, timeout)
         super().__init__(credentials, refresh_timeout=timeout, auth_request=Request(token_session))
-        self.endpoint, self.timeout = endpoint, timeout
+        self._route_to(endpoint, timeout)
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         # Fetch a missing or expired token first, so the call's own timeout is computed from the
