@@ -19,8 +19,7 @@ stamp_of() { echo "$("$1" -c 'import sys; print(sys.executable)') ${extra} $(sha
 stamp=$(stamp_of "$PY")
 if [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp" ] \
    && "$PY" -c "import crmcanvas, pathlib, sys; sys.exit(pathlib.Path(crmcanvas.__file__).parents[1] != pathlib.Path.cwd())" 2>/dev/null; then
-  stamp_of "$PY" > "$stamp_file"
-echo "$PY"
+  echo "$PY"
   exit 0
 fi
 if ! "$PY" -m pip install -q --disable-pip-version-check -e ".${extra}" 2>/tmp/crmcanvas-pip.err; then
