@@ -426,8 +426,8 @@ class SheetWriter:
         return row, row_id
 
     def _step_aside(self, losses: int) -> None:
-        """A random pause, growing with each loss (50 ms to 1.6 s at most, never past the deadline): two writers
-        never retry in step."""
+        """A random pause (up to 50 ms after the first loss, doubling with each one up to 1.6 s, never past the
+        deadline): two writers never retry in step."""
         pause = 0.05 * 2 ** min(losses - 1, 5) * self._rng()
         deadline = current_deadline()
         self._sleep(max(0.0, min(pause, deadline.remaining())) if deadline is not None else pause)
