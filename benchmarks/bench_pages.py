@@ -25,9 +25,9 @@ from crmcanvas.standin import StandIn
 from crmcanvas.ui.pages import PAGES
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 
-# The first piece of the canvas: a metric, a chart, a table, a card, an expander, a form or a message.
+# The first piece of the canvas: a metric, a chart, a table, a card's title (h3), an expander, a form or a message.
 CONTENT = ("[data-testid=stMetric], .js-plotly-plot .main-svg, [data-testid=stTable], [data-testid=stDataFrame], "
-           "[data-testid=stMain] [data-testid=stVerticalBlockBorderWrapper], [data-testid=stExpander], "
+           "[data-testid=stMain] h3, [data-testid=stExpander], "
            "[data-testid=stForm], [data-testid=stMain] [data-testid=stAlert]")
 
 
