@@ -198,6 +198,8 @@ def test_every_page_in_every_mode_has_nothing_cut(server):
         await page.screenshot(path=str(SHOTS / f"{name}.png"))  # once the charts are painted, not only laid out
         if mode == "sponsor":
             await printed(page, name)
+        if mode == "normal" and entry.key in ("stakes", "data"):
+            await cards_whole_on_paper(page, name)
         return name, found
 
     lanes = tabs(CASES)
@@ -226,6 +228,18 @@ async def what_this_page_says(page, mode: str, key: str, name: str) -> None:
         links = await page.locator("[data-testid=stSidebar] a").evaluate_all("links => links.map(a => a.href)")
         assert links and all(link.endswith("vue=sponsor") for link in links), (name, links)
         await page.get_by_role("button", name="Rapport PDF").wait_for(timeout=30_000)  # the sponsor's one click
+
+
+async def cards_whole_on_paper(page, name: str) -> None:
+    """Printed, every bordered card (a stake, a glossary entry) stays on one sheet of paper."""
+    await page.emulate_media(media="print")
+    try:
+        breaks = await page.evaluate("""() => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stLayoutWrapper]')]
+            .map(e => e.firstElementChild).filter(box => box && getComputedStyle(box).borderTopStyle !== 'none')
+            .map(box => getComputedStyle(box).breakInside)""")
+        assert breaks and all(value == "avoid" for value in breaks), (name, breaks)
+    finally:
+        await page.emulate_media(media="screen")
 
 
 async def printed(page, name: str) -> None:

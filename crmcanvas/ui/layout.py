@@ -16,7 +16,7 @@ from __future__ import annotations
 import streamlit as st
 
 from crmcanvas.core.config import ConfigError, Settings
-from crmcanvas.ui import modes, state, style, wall
+from crmcanvas.ui import cards, modes, state, style, wall
 from crmcanvas.ui.messages import t
 from crmcanvas.ui.pages import PAGES
 from crmcanvas.ui.pages import page as page_entry
@@ -33,6 +33,7 @@ def page(key: str) -> str:
     """Set up the page ``key`` (a key of :data:`~crmcanvas.ui.pages.PAGES`); returns the reader's language."""
     lang = state.language()
     mode = modes.current()
+    cards.new_run()
     title = t(f"pages.{key}", lang)
     app = t("app_title", lang)
     st.set_page_config(page_title=t("page_title", lang, title=title, app=app), page_icon=":material/hub:", layout="wide",

@@ -25,7 +25,7 @@ from crmcanvas.core.schema import TABS, value_label
 from crmcanvas.i18n import t as _t
 from crmcanvas.reports import checklist_tab, readiness_charts
 from crmcanvas.sources.base import SourceError
-from crmcanvas.ui import modes, widgets
+from crmcanvas.ui import cards, modes, widgets
 from crmcanvas.ui.escape import md
 
 STATUS_COLOUR = {"ok": "green", "a_surveiller": "orange", "manquant": "red"}
@@ -76,7 +76,7 @@ def scorecard(analysis, lang: str, *, heading: bool = True, link: bool = True) -
     codes = list(readings)
     for start in range(0, len(codes), 3):
         for col, code in zip(st.columns(3), codes[start:start + 3], strict=False):
-            with col.container(border=True):
+            with cards.card(col):
                 st.markdown(f"{badge(readings[code].status, lang)} **{md(signal(code).title(lang))}**")
     if link:
         st.page_link("pages/health.py", label=t("scorecard_more", lang), icon=":material/arrow_forward:",
@@ -92,7 +92,7 @@ def _names_items(reading: Reading) -> bool:
 def _signal_row(code: str, reading: Reading, lang: str) -> None:
     """One signal across the page: status and title, then the evidence (left) and why it matters (right)."""
     entry = signal(code)
-    with st.container(border=True):
+    with cards.card():
         st.markdown(f"#### {badge(reading.status, lang)} {md(entry.title(lang))}")
         left, right = st.columns([1, 1], gap="large")
         left.markdown(md(reading.evidence))

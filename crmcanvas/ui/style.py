@@ -33,7 +33,7 @@ COMMON = """
     overflow: visible !important; height: auto !important; max-width: none !important; padding: 0 !important;
   }
   [data-testid="stPlotlyChart"], .js-plotly-plot, [data-testid="stMetric"], [data-testid="stTable"],
-  [data-testid="stVerticalBlockBorderWrapper"] { break-inside: avoid !important; page-break-inside: avoid !important; }
+  [class*="st-key-crm-card-"] { break-inside: avoid !important; page-break-inside: avoid !important; }
   h1, h2, h3 { break-after: avoid !important; page-break-after: avoid !important; }
 }
 """

@@ -25,7 +25,7 @@ from crmcanvas.core.schema import TABS, value_label
 from crmcanvas.core.text import shorten
 from crmcanvas.i18n import t as _t
 from crmcanvas.reports import roadmap_charts, vendor_charts
-from crmcanvas.ui import widgets
+from crmcanvas.ui import cards, widgets
 from crmcanvas.ui.escape import md
 
 INTRO = Source(CANVAS_METHOD, "thread", area="vendors")
@@ -49,7 +49,7 @@ def _score(value: float | None, lang: str) -> str:
 
 
 def _card(container: Any, s: SolutionFit, lang: str) -> None:
-    with container.container(border=True):
+    with cards.card(container):
         st.metric(md(s.solution), t("score_value", lang, score=_score(s.score, lang)),
                   help=t("score_help", lang, pct="—" if s.evaluated_pct is None else f"{s.evaluated_pct:.0f}"))
         st.markdown(t("card_evaluated", lang, pct="—" if s.evaluated_pct is None else f"{s.evaluated_pct:.0f}",
@@ -70,7 +70,7 @@ def _cards(fit: Fit, lang: str) -> None:
 
 def formula(lang: str) -> None:
     """The scoring rule, in words a sponsor reads: weight of a need, points of an answer, the score."""
-    with st.container(border=True):
+    with cards.card():
         st.markdown(t("formula_score", lang))
         st.markdown(t("formula_weight", lang))
         st.markdown(t("formula_points", lang))

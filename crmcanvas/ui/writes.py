@@ -25,7 +25,7 @@ from crmcanvas.core.schema import ENUMS, TABS, value_label
 from crmcanvas.core.text import clean
 from crmcanvas.i18n import t
 from crmcanvas.sources.base import SourceError
-from crmcanvas.ui import auth, state, widgets
+from crmcanvas.ui import auth, cards, state, widgets
 from crmcanvas.ui.escape import md
 
 _GEN = "crmcanvas_capture_gen"  # generation of the form's widget keys
@@ -208,7 +208,7 @@ def quality_tools(canvas: Canvas, cfg, source, lang: str, link: Callable[[str, i
     pending = _REPORT in st.session_state or _IDS_DONE in st.session_state
     if not (fixes or missing or pending) or not auth.writes_offered(cfg, source):
         return
-    with st.container(border=True):
+    with cards.card():
         st.subheader(t("capture.fixes_title", lang), anchor=False)
         if not auth.gate(cfg, lang, source=source):
             st.caption(t("capture.fixes_locked", lang))

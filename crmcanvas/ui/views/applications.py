@@ -8,6 +8,7 @@ import streamlit as st
 from crmcanvas.analysis.inventory import Application, by_status
 from crmcanvas.core.canvas import Canvas
 from crmcanvas.reports.page_charts import status_name
+from crmcanvas.ui import cards
 from crmcanvas.ui.escape import md
 from crmcanvas.ui.views.common import header, v
 
@@ -64,7 +65,7 @@ def zoom(apps: list[Application], canvas: Canvas, lang: str) -> None:
              (v("applications.exchanges_of", lang, count=len(app.exchanges) + len(app.not_inventoried)),
               _exchange_names(app, names, lang)))
     for column, (title, lines) in zip(st.columns(2), parts, strict=True):
-        with column.container(border=True):
+        with cards.card(column):
             st.markdown(f"**{md(title)}**")
             st.markdown("\n".join(f"- {md(line)}" for line in lines) if lines else f"_{md(v('applications.none', lang))}_")
     st.markdown(f"**{md(v('applications.needs_of', lang, count=len(app.needs)))}**")

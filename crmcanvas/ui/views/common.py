@@ -19,7 +19,7 @@ from crmcanvas.core.canvas import Canvas
 from crmcanvas.core.config import Settings
 from crmcanvas.core.schema import TABS, value_label
 from crmcanvas.i18n import t
-from crmcanvas.ui import state
+from crmcanvas.ui import cards, state
 from crmcanvas.ui.escape import md
 
 LISTED = 8  # items of a gap named on its card; the quality and coverage pages list them all
@@ -99,7 +99,7 @@ def gap_cards(found: dict[str, list[Item]], entries: tuple[Gap, ...], lang: str,
         row = entries[start:start + per_row]
         for column, entry in zip(st.columns(per_row), row, strict=False):
             items = found.get(entry.code, [])
-            with column.container(border=True):
+            with cards.card(column):
                 count = f":red[{len(items)}]" if items else ":green[0]"
                 st.markdown(f"#### {count} · {md(entry.title(lang))}", help=md(entry.advice(lang)))
                 if not items:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from crmcanvas.reports.glossary import GlossaryEntry, glossary_csv, glossary_markdown, search
+from crmcanvas.ui.cards import card as bordered_card
 from crmcanvas.ui.escape import md
 from crmcanvas.ui.views.common import header, pair, v
 
@@ -34,7 +35,7 @@ def searched(entries: list[GlossaryEntry], lang: str) -> list[GlossaryEntry]:
 def card(e: GlossaryEntry, marks: list[str], lang: str) -> None:
     """An object as a glossary reads: name, definition, attributes as a list (two columns when long), owner,
     master application, migration; then what the canvas still lacks for it (``marks``, already in the reader's words)."""
-    with st.container(border=True):
+    with bordered_card():
         st.markdown(f"### {md(e.name)} :gray[({md(e.id)})]")
         if e.definition:
             st.markdown(md(e.definition))

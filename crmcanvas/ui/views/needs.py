@@ -16,6 +16,7 @@ from crmcanvas.core.canvas import Canvas
 from crmcanvas.core.text import shorten
 from crmcanvas.i18n import t
 from crmcanvas.reports.charts import PRIORITIES, priority_name
+from crmcanvas.ui import cards
 from crmcanvas.ui.escape import md
 from crmcanvas.ui.views.common import header, v, value
 
@@ -87,7 +88,7 @@ def story(shown: pd.DataFrame, lang: str) -> None:
     if chosen is None:
         return
     need = shown.loc[shown["id"] == chosen].iloc[0]
-    with st.container(border=True):
+    with cards.card():
         if need["parsed"]:
             for key in ("role", "action", "benefice"):
                 text = md(need[key]) if need[key] else f"_{md(v('needs.no_benefit', lang))}_"
@@ -113,7 +114,7 @@ def duplicates(groups: list[DuplicateGroupView], threshold: float, lang: str) ->
         st.markdown(f"**{md(v('needs.duplicate_group', lang, ids=' / '.join(group.members), score=f'{group.score:.0f}'))}**")
         for start in range(0, len(group.needs), PER_ROW):
             for column, (i, need) in zip(st.columns(PER_ROW), enumerate(group.needs[start:start + PER_ROW], start), strict=False):
-                with column.container(border=True):
+                with cards.card(column):
                     verdict = v("needs.duplicate_keep" if i == 0 else "needs.duplicate_other", lang)
                     st.markdown(f"**{md(need['id'])}** · {md(v('needs.row', lang, row=need['row']))} · _{md(verdict)}_")
                     st.markdown(md(need["besoin"]))

@@ -10,6 +10,7 @@ import streamlit as st
 
 from crmcanvas.analysis.stakeholders import Department, Person, Role
 from crmcanvas.reports.page_charts import department_name
+from crmcanvas.ui import cards
 from crmcanvas.ui.escape import md
 from crmcanvas.ui.views.common import v, value
 
@@ -33,7 +34,7 @@ def role_line(r: Role, lang: str) -> str:
 
 def department(d: Department, lang: str) -> None:
     """One department: who is in it (left), which roles it speaks through and how much (right)."""
-    with st.container(border=True):
+    with cards.card():
         title = v("stakeholders.department", lang, name=md(department_name(d.name, lang)), people=len(d.people), roles=len(d.roles))
         st.markdown(f"#### {title}")
         people, roles = st.columns([3, 2])

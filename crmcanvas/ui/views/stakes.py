@@ -14,6 +14,7 @@ from crmcanvas.analysis.stake_cards import StakeCard
 from crmcanvas.analysis.traceability import StakeDrilldown
 from crmcanvas.core.schema import value_label
 from crmcanvas.reports.charts import priority_name
+from crmcanvas.ui.cards import card as bordered_card
 from crmcanvas.ui.escape import md
 from crmcanvas.ui.messages import t as ui_t
 from crmcanvas.ui.views.common import header, pair, v
@@ -38,7 +39,7 @@ def card(c: StakeCard, lang: str) -> None:
     """One stake, readable from the back of the room: title; situation actuelle → désirée side by side;
     indicator and target beside the needs by priority; a red mark when no need serves it, an orange one
     when it has no indicator."""
-    with st.container(border=True):
+    with bordered_card():
         st.markdown(f"### {md(c.id)} · {md(c.title)}")
         if c.importance in IMPORTANCE_COLOURS:
             st.markdown(f":{IMPORTANCE_COLOURS[c.importance]}-badge[{v('stakes.importance', lang, value=value_label(c.importance, lang))}]")
