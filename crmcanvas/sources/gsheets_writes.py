@@ -77,7 +77,7 @@ from crmcanvas.sources.base import (
     WriteConflict,
 )
 from crmcanvas.sources.gsheets_errors import AmbiguousWrite, cause, status_of
-from crmcanvas.sources.retry import current_deadline
+from crmcanvas.sources.retry import RetryPolicy, current_deadline
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -174,7 +174,7 @@ class SheetWriter:
         self._tab = tab
         self._sleep = sleep
         self._clock = clock
-        self._rng = rng
+        self._losing = RetryPolicy(base=0.05, max_delay=1.6, rng=rng)  # pauses out of step with another writer
         self._token = secrets.token_hex(4)  # tells our pins from another writer's
         self.lock = write_lock(key)
 
@@ -428,7 +428,7 @@ class SheetWriter:
     def _step_aside(self, losses: int) -> None:
         """A random pause (up to 50 ms after the first loss, doubling with each one up to 1.6 s, never past the
         deadline): two writers never retry in step."""
-        pause = 0.05 * 2 ** min(losses - 1, 5) * self._rng()
+        pause = self._losing.delay(losses)
         deadline = current_deadline()
         self._sleep(max(0.0, min(pause, deadline.remaining())) if deadline is not None else pause)
 
