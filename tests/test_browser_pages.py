@@ -1,6 +1,7 @@
 """The content pages (vendor fit and roadmap included) in English in headless Chromium at 1280×720 (a projector):
-English words have other lengths, so a legend that fits in French may not. Each page opens by its link, shows its key figure, has no table cut at the
-right and no chart label outside its chart. The French pages get the same checks in the every-page pass of
+English words have other lengths, so a legend that fits in French may not. Two tabs each open a first page by its
+link and the next ones from the menu; each page shows its key figure, has no table cut at the right and no chart
+label outside its chart. The French pages get the same checks in the every-page pass of
 test_dashboard_browser.py (one shared server). Screenshots are kept in tmp_path."""
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def test_content_pages_in_english_at_1280x720(tmp_path):
     with streamlit_server(tmp_path, {"CRMCANVAS_LANGUAGE": "en"}) as server:
 
         async def check(page, paths: list[str]) -> None:
-            for path in paths:  # the first by its link, the next through the app's own navigation
+            for path in paths:  # the first by its link, the next from the menu
                 await once_more_if_the_frontend_crashes(page, path, lambda path=path: check_one(page, path))
 
         async def check_one(page, path: str) -> None:
