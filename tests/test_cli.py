@@ -17,10 +17,10 @@ import openpyxl
 import pytest
 
 from crmcanvas.cli import COMMANDS, build_parser, main
-from crmcanvas.demo import write_demo_workbook
 from crmcanvas.standin import StandIn
 from tests.fixtures_cli import run_cli
 from tests.fixtures_sheets import CANVAS, key_body, service_account_info
+from tests.fixtures_workbook import demo_workbook
 
 pytestmark = pytest.mark.usefixtures("work")  # each test in an empty folder with an empty home
 
@@ -39,15 +39,15 @@ def write_secrets(folder: Path, *lines: str) -> Path:
 
 @pytest.fixture
 def demo_xlsx(tmp_path):
-    path = tmp_path / "canevas.xlsx"
-    assert main(["demo", "--out", str(path)]) == 0
-    return path
+    return demo_workbook(tmp_path / "canevas.xlsx")
 
 
 # ---------------------------------------------------------------------- check: results and exit codes
 
 
-def test_demo_writes_a_workbook_with_the_six_tabs_and_the_checklist(demo_xlsx):
+def test_demo_writes_a_workbook_with_the_six_tabs_and_the_checklist(tmp_path):
+    demo_xlsx = tmp_path / "canevas.xlsx"
+    assert main(["demo", "--out", str(demo_xlsx)]) == 0
     wb = openpyxl.load_workbook(demo_xlsx, read_only=True)
     assert wb.sheetnames == ["enjeux", "besoins", "données", "applications", "personnes", "rôles", "checklist", "éditeurs",
                              "intégrateurs"]
@@ -135,7 +135,7 @@ def test_check_in_a_folder_whose_secrets_name_a_sheet_reads_that_sheet(work):
 
 def test_secrets_in_the_home_folder_are_read_too(work, tmp_path):
     """Streamlit also reads ~/.streamlit/secrets.toml; so does the command (the project's file wins)."""
-    demo = write_demo_workbook(tmp_path / "maison.xlsx")
+    demo = demo_workbook(tmp_path / "maison.xlsx")
     write_secrets(tmp_path / "home", "[crmcanvas]", f"source = {json.dumps(str(demo))}")
     done = run_cli("check", "--format", "json", cwd=work)
     assert done.returncode == 0, done.stderr
@@ -162,7 +162,7 @@ def test_config_option_is_checked_for_every_command(work, capsys):
 
 
 def test_config_option_is_read(work, tmp_path, capsys):
-    demo = write_demo_workbook(tmp_path / "atelier.xlsx")
+    demo = demo_workbook(tmp_path / "atelier.xlsx")
     (work / "prod.toml").write_text(f"source = {json.dumps(str(demo))}\n", encoding="utf-8")
     assert main(["--config", "prod.toml", "check", "--format", "json"]) == 0
     assert "atelier.xlsx" in json.loads(capsys.readouterr().out)["source"]
@@ -336,7 +336,7 @@ def test_ctrl_c_ends_quietly_with_130(work):
 def test_a_file_name_that_is_not_utf8_gets_a_clear_message(work, fmt):
     """A Latin-1 file name (b"\\xe9" for é) under a strict UTF-8 terminal used to crash with a traceback."""
     name = b"canevas-\xe9t\xe9.xlsx"
-    write_demo_workbook(os.fsdecode(os.fsencode(work) + b"/" + name))
+    demo_workbook(os.fsdecode(os.fsencode(work) + b"/" + name))
     done = run_cli(b"check", name, b"--format", fmt.encode(), cwd=work, text=False,
                    env={"LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8:strict"})
     err = done.stderr.decode("utf-8")  # the message itself is valid UTF-8

@@ -13,10 +13,10 @@ import pytest
 from crmcanvas.analysis.changes import canvas_changes
 from crmcanvas.cli import main
 from crmcanvas.cli.text import format_diff_text
-from crmcanvas.demo import write_demo_workbook
 from crmcanvas.reports.diff import Side, diff
 from crmcanvas.reports.snapshot_read import read_snapshot
 from tests.fixtures_snapshots import PARIS, build, take, tricky_grids
+from tests.fixtures_workbook import demo_workbook
 from tests.grids import clean_grids
 
 pytestmark = pytest.mark.usefixtures("work")  # each test in an empty folder with an empty home
@@ -117,7 +117,7 @@ def test_text_layout_shows_fields_old_to_new_and_never_runs_sheet_text(tmp_path)
 
 @pytest.fixture
 def demo_xlsx(work) -> Path:
-    return write_demo_workbook(work / "canevas.xlsx")
+    return demo_workbook(work / "canevas.xlsx")
 
 
 def edit_demo(path: Path) -> None:

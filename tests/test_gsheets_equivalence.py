@@ -10,10 +10,10 @@ import pytest
 
 from crmcanvas.build.pipeline import build_canvas
 from crmcanvas.core.config import Settings
-from crmcanvas.demo import write_demo_workbook
 from crmcanvas.sources.gsheets import GoogleSheetSource
 from crmcanvas.sources.workbook import WorkbookSource
 from crmcanvas.standin import StandIn, load_xlsx
+from tests.fixtures_workbook import demo_workbook
 
 
 def messy_workbook(path):
@@ -58,7 +58,7 @@ def assert_same_canvas(google, workbook):
 def test_canvas_through_google_equals_canvas_from_the_workbook(tmp_path, kind):
     path = tmp_path / "canevas.xlsx"
     if kind == "demo":
-        write_demo_workbook(path)
+        demo_workbook(path)
         settings_kw = {}
     else:
         messy_workbook(path)

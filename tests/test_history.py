@@ -13,7 +13,6 @@ import pytest
 from crmcanvas.analysis import analyze
 from crmcanvas.cli import main
 from crmcanvas.core.config import Resolved, Settings, resolve
-from crmcanvas.demo import write_demo_workbook
 from crmcanvas.reports import history
 from crmcanvas.reports.history import (
     folder_points,
@@ -28,6 +27,7 @@ from crmcanvas.sources.workbook import WorkbookSource
 from crmcanvas.standin import StandIn
 from tests.fixtures_sheets import CANVAS, make_source
 from tests.fixtures_snapshots import PARIS, build, take
+from tests.fixtures_workbook import demo_workbook
 from tests.grids import clean_grids
 
 pytestmark = pytest.mark.usefixtures("work")  # each test in an empty folder with an empty home
@@ -67,7 +67,7 @@ def test_folders_give_one_point_per_snapshot_of_this_source_oldest_first(work):
 
 
 def test_previous_metrics_are_the_last_snapshot_of_the_current_source(work, tmp_path):
-    workbook = write_demo_workbook(tmp_path / "canevas.xlsx")
+    workbook = demo_workbook(tmp_path / "canevas.xlsx")
     where = resolve(source=str(workbook))
     assert previous_metrics(where) is None
     canvas = build(clean_grids())
@@ -88,7 +88,7 @@ def test_snapshots_with_history_write_keep_the_tab_and_the_folders_in_agreement(
 
     moments = iter(weeks(3))
     monkeypatch.setattr(snapshots, "now_in", lambda settings=None: next(moments))  # three Mondays in a row
-    workbook = write_demo_workbook(tmp_path / "canevas.xlsx")
+    workbook = demo_workbook(tmp_path / "canevas.xlsx")
     monkeypatch.setenv("CRMCANVAS_SOURCE", str(workbook))
     monkeypatch.setenv("CRMCANVAS_HISTORY_WRITE", "true")
     assert main(["snapshot"]) == 0
@@ -120,7 +120,7 @@ def test_snapshots_with_history_write_keep_the_tab_and_the_folders_in_agreement(
 
 
 def test_a_point_whose_numbers_differ_between_tab_and_folder_is_reported(work, tmp_path):
-    workbook = write_demo_workbook(tmp_path / "canevas.xlsx")
+    workbook = demo_workbook(tmp_path / "canevas.xlsx")
     where = resolve(source=str(workbook))
     source = WorkbookSource(workbook)
     canvas = build(clean_grids())
@@ -133,7 +133,7 @@ def test_a_point_whose_numbers_differ_between_tab_and_folder_is_reported(work, t
 
 def test_a_tab_from_an_older_version_gets_the_columns_it_has(work, tmp_path):
     """A tab made before a metric existed has no column for it: the row is appended without that value."""
-    workbook = write_demo_workbook(tmp_path / "canevas.xlsx")
+    workbook = demo_workbook(tmp_path / "canevas.xlsx")
     wb = openpyxl.load_workbook(workbook)
     old = wb.create_sheet("Historique")  # another case: still the history tab
     old.append(history_columns()[:12])
@@ -158,7 +158,7 @@ def test_the_demo_is_read_only_so_history_write_only_says_so(work, monkeypatch, 
 
 
 def test_workbook_ensure_tab_creates_once_with_headers(tmp_path):
-    workbook = write_demo_workbook(tmp_path / "canevas.xlsx")
+    workbook = demo_workbook(tmp_path / "canevas.xlsx")
     source = WorkbookSource(workbook)
     assert source.ensure_tab("historique", ["semaine", "=formule?"]) is True
     assert source.ensure_tab("Historique", ["autre"]) is False
@@ -214,7 +214,7 @@ def test_since_last_week_with_the_snapshot_folder(work):
 
 
 def test_since_last_week_from_the_tab_alone_compares_the_numbers(work, tmp_path):
-    workbook = write_demo_workbook(tmp_path / "canevas.xlsx")
+    workbook = demo_workbook(tmp_path / "canevas.xlsx")
     where = resolve(source=str(workbook))
     source = WorkbookSource(workbook)
     before = growing_canvas(0)

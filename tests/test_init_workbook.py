@@ -12,12 +12,11 @@ from crmcanvas.analysis.checklist import template_grid
 from crmcanvas.build.pipeline import build_canvas
 from crmcanvas.core.config import Settings
 from crmcanvas.core.schema import REQUIRED_TAB_KEYS
-from crmcanvas.demo import write_demo_workbook
 from crmcanvas.sources.base import SourceError
 from crmcanvas.sources.workbook import WorkbookSource
 from crmcanvas.sources.workbook_setup import init_workbook
 from tests.fixtures_setup import EXTRA, OWN_CHECKLIST, TWO_MISSING, new_findings
-from tests.fixtures_workbook import build_workbook, sheet_values, with_cached_values
+from tests.fixtures_workbook import build_workbook, demo_workbook, sheet_values, with_cached_values
 
 NEW_TITLES = ["Enjeux", "Besoins", "Données", "Applications", "Personnes", "Rôles", "Checklist"]
 CHECKLIST_HEADERS = ["ID", "Chapitre", "Item", "Sous-item", "Statut", "Responsable", "Échéance", "Commentaire"]
@@ -55,7 +54,7 @@ def test_an_empty_workbook_gets_the_six_tabs_and_the_checklist(tmp_path):
 
 
 def test_the_demo_gets_lists_and_reads_with_no_new_finding(tmp_path):
-    path = write_demo_workbook(tmp_path / "demo.xlsx")
+    path = demo_workbook(tmp_path / "demo.xlsx")
     before = read(path)
     values = {title: sheet_values(path, title) for title in openpyxl.load_workbook(path).sheetnames}
     first, second = init_twice(path)
@@ -157,7 +156,7 @@ def test_dry_run_writes_nothing(tmp_path):
 
 
 def test_a_list_someone_made_is_kept(tmp_path):
-    path = write_demo_workbook(tmp_path / "demo.xlsx")
+    path = demo_workbook(tmp_path / "demo.xlsx")
     wb = openpyxl.load_workbook(path)
     mine = DataValidation(type="list", formula1='"P1,P2,P3"', showErrorMessage=True)
     mine.add("G2:G500")

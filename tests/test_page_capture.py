@@ -9,9 +9,8 @@ from streamlit.testing.v1 import AppTest
 from crmcanvas.build.fixes import find_fixes
 from crmcanvas.build.pipeline import build_canvas
 from crmcanvas.core.config import Settings
-from crmcanvas.demo import write_demo_workbook
 from crmcanvas.sources.workbook import WorkbookSource
-from tests.fixtures_workbook import edit_cells, sheet_values
+from tests.fixtures_workbook import demo_workbook, edit_cells, sheet_values
 from tests.pages import ROOT, clear_caches, markdown_texts, shown
 
 PASSCODE = "grenadine-42"
@@ -28,7 +27,7 @@ def _fresh_cache():
 
 @pytest.fixture
 def workbook(tmp_path, monkeypatch):
-    path = write_demo_workbook(tmp_path / "canevas.xlsx")
+    path = demo_workbook(tmp_path / "canevas.xlsx")
     monkeypatch.setenv("CRMCANVAS_SOURCE", str(path))
     monkeypatch.setenv("CRMCANVAS_WRITE_ENABLED", "true")
     return path

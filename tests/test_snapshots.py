@@ -21,7 +21,6 @@ import pytest
 from crmcanvas.analysis import analyze
 from crmcanvas.cli import main
 from crmcanvas.core.config import ConfigError, Settings, load_settings
-from crmcanvas.demo import write_demo_workbook
 from crmcanvas.reports import snapshots
 from crmcanvas.reports.snapshot_read import SnapshotError, read_snapshot
 from crmcanvas.reports.snapshots import MANIFEST, download_zip, snapshot_files, week_of, write_snapshot
@@ -29,6 +28,7 @@ from crmcanvas.standin import StandIn
 from tests.fixtures_cli import run_cli
 from tests.fixtures_sheets import CANVAS, key_body, service_account_info
 from tests.fixtures_snapshots import PARIS, build, resolved, take, tricky_grids
+from tests.fixtures_workbook import demo_workbook
 
 pytestmark = pytest.mark.usefixtures("work")  # each test in an empty folder with an empty home
 
@@ -189,7 +189,7 @@ def test_yes_and_no_in_french_are_understood(monkeypatch):
 
 @pytest.fixture
 def demo_xlsx(work) -> Path:
-    return write_demo_workbook(work / "canevas.xlsx")
+    return demo_workbook(work / "canevas.xlsx")
 
 
 def test_snapshot_writes_the_week_folder_and_exits_0(demo_xlsx, work, capsys):
@@ -447,7 +447,7 @@ def test_the_weekly_workflow_the_readme_names_keeps_secrets_out_of_sight():
 def test_the_workflow_step_fails_only_when_nothing_was_written(work, setup, code):
     """The workflow's snapshot step, run by bash as the runner does: a canvas with errors is still a snapshot
     (the run stays green, constats.csv says what is wrong); an unreadable sheet fails the run."""
-    path = write_demo_workbook(work / "canevas.xlsx")
+    path = demo_workbook(work / "canevas.xlsx")
     if setup == "partial":
         wb = openpyxl.load_workbook(path)
         del wb["rôles"]

@@ -20,20 +20,19 @@ from crmcanvas.build.fixes import (
 from crmcanvas.build.load import load_grids
 from crmcanvas.build.pipeline import build_canvas
 from crmcanvas.core.config import Settings
-from crmcanvas.demo import write_demo_workbook
 from crmcanvas.sources.base import SourceError
 from crmcanvas.sources.workbook import WorkbookSource
 from crmcanvas.ui import auth
 from crmcanvas.ui.writes import sheet_url
 from tests.fixtures_sheets import CANVAS, make_source, standin_fixture  # noqa: F401  (provides `standin`)
-from tests.fixtures_workbook import build_workbook, edit_cells, sheet_values
+from tests.fixtures_workbook import build_workbook, demo_workbook, edit_cells, sheet_values
 
 STORY = "En tant que trésorier, je souhaite voir les dons du jour de sorte que je rapproche la banque."
 
 
 @pytest.fixture
 def demo(tmp_path) -> WorkbookSource:
-    return WorkbookSource(write_demo_workbook(tmp_path / "canevas.xlsx"))
+    return WorkbookSource(demo_workbook(tmp_path / "canevas.xlsx"))
 
 
 def canvas_of(source, **settings):
