@@ -114,7 +114,7 @@ class _TabLoader:
         tab = self.tab
         lang = self.settings.language
         matcher = header_matcher(tab, self.settings)
-        h = header_row(grid, matcher.hits)
+        h = header_row(grid, matcher.hits, most=matcher.columns)
         if h is None:
             self.add("missing_column", msg("findings.empty_tab", title=self.title),
                      suggestion=msg("findings.empty_tab_hint", headers=", ".join(c.label_in(lang) for c in tab.columns[:6])))

@@ -19,7 +19,7 @@ CELL_MAX_CHARS = 32_767  # an Excel cell's limit; sources hand over one characte
 
 
 def header_row(rows: Sequence[Sequence[str]], hits: Callable[[Sequence[str]], int],
-               scan: int = HEADER_SCAN_ROWS, expected: int = HEADER_EXPECTED_ROWS) -> int | None:
+               scan: int = HEADER_SCAN_ROWS, expected: int = HEADER_EXPECTED_ROWS, most: int = 0) -> int | None:
     """0-based index of the header row: among the first ``expected`` rows, the one with most ``hits``.
 
     A row further down (up to ``scan``) wins only when it names at least twice as
@@ -27,9 +27,14 @@ def header_row(rows: Sequence[Sequence[str]], hits: Callable[[Sequence[str]], in
     of a tab, and one title cell such as « Besoins » must not outweigh the real
     headers below it. With no hit at all, the first non-blank row (so an error
     can list its columns); ``None`` when those rows are all blank.
+
+    ``most``, when known, is how many columns a row can name at best: the search stops as soon as no row
+    further down could win (on a well-formed tab, after the first row instead of fifty).
     """
     best, best_hits, deep, deep_hits, first = None, 0, None, 0, None
     for index, row in enumerate(rows[:scan]):
+        if most and best_hits and (best_hits >= most or (index >= expected and 2 * best_hits > most)):
+            break
         if not any(clean(c) for c in row):
             continue
         if first is None:
@@ -48,7 +53,7 @@ def header_row(rows: Sequence[Sequence[str]], hits: Callable[[Sequence[str]], in
 def header_row_naming(rows: Sequence[Sequence[str]], names: Sequence[str]) -> int | None:
     """The header row for a write: the row that names most of the columns the write uses."""
     wanted = [n for n in names if n]
-    return header_row(rows, lambda row: sum(1 for name in wanted if column_index(row, name) is not None))
+    return header_row(rows, lambda row: sum(1 for name in wanted if column_index(row, name) is not None), most=len(wanted))
 
 
 def column_index(headers: Sequence[str], wanted: str) -> int | None:
@@ -94,6 +99,7 @@ class HeaderMatcher:
                 self._known.setdefault(column, set()).update(words)
         self._tab_words = frozenset(w for name in tab_names for w in header_words(name))
         self._inferred: dict[str, tuple[str, int] | None] = {}
+        self.columns = len(set(self._exact.values()) | set(self._spellings))  # the most a row can name
 
     def exact(self, header: object) -> str | None:
         """The column a header names by one of its spellings, else None."""

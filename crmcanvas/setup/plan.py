@@ -262,7 +262,7 @@ _ORDER = [AddTab, AddColumns, FillIds, SetRule, Freeze, ProtectIds]
 def _plan_existing_tab(plan: Plan, key: str, ts: TabState, settings: Settings, lang: str) -> None:
     tab = TABS[key]
     matcher = header_matcher(tab, settings)
-    h = header_row(ts.rows, matcher.hits)
+    h = header_row(ts.rows, matcher.hits, most=matcher.columns)
     matched: dict[str, int] = {}
     if h is None:  # a blank tab: the headers go in row 1
         h = 0
