@@ -1,6 +1,7 @@
 """The live workshop dashboard in Chromium, on one shared server reading a Google Sheet (the local stand-in):
 every page in every mode at 1280×720 with nothing cut, reached from the menu as a person does, the demo's
-figures where a person checks them (screenshots kept in test-artifacts/screenshots/); then three open screens
+figures where a person checks them, sheet text written as links shown as typed and never a live link (screenshots
+kept in test-artifacts/screenshots/); then three open screens
 costing one read per interval (benchmarks/bench_pages.py opens twenty), a stakeholder's edit reaching each
 without reload, and an outage that freezes them on the last good canvas until Google answers again.
 """
@@ -40,6 +41,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("dashboard")]  # one 
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 REFRESH = 2  # seconds between two reads of the sheet on this server
 MODES = {"normal": {}, "mur": {"mode": "projection"}, "sponsor": {"vue": "sponsor"}}
+# Sheet text written as links: the spreadsheet's title, the label of the stake no need serves (E07, listed among
+# the gaps) and a data reference of B001 (unresolved: a finding quotes it). Every page shows them as typed, and no
+# page holds a link to where they point.
+TITLE_AS_LINK = "[ici](javascript:alert(1))"
+EVIL = "[se connecter](https://evil.example/login)"
+LIVE_LINKS = "a[href*='evil.example'], a[href^='javascript']"
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +54,11 @@ def sheets():
     from crmcanvas.demo import DEMO_TITLES, demo_grids
     from crmcanvas.standin import StandIn
 
+    grids = demo_grids()
+    grids["enjeux"][7][1] = EVIL  # E07
+    grids["besoins"][1][grids["besoins"][0].index("Données")] += f"; {EVIL}"  # B001
     with StandIn() as server:
-        server.add_spreadsheet({DEMO_TITLES[k]: grid for k, grid in demo_grids().items()})
+        server.add_spreadsheet({DEMO_TITLES[k]: grid for k, grid in grids.items()}, title=TITLE_AS_LINK)
         yield server
 
 
@@ -173,6 +183,8 @@ def test_every_page_in_every_mode_has_nothing_cut(server):
         await settle_async(page)
         assert await page.get_by_text("Traceback").count() == 0, (name, server.log())
         assert await page.get_by_text("Page not found").count() == 0, name  # a deep link opens the page itself
+        assert await page.locator(LIVE_LINKS).count() == 0, (name, await page.locator(LIVE_LINKS).evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"))
         assert await page.get_by_text("synchronisé il y a").count() >= 1, name
         if mode == "mur":
             assert await page.locator("[data-testid=stSidebar]").is_hidden(), name
@@ -198,23 +210,35 @@ def test_every_page_in_every_mode_has_nothing_cut(server):
 
 
 async def what_this_page_says(page, mode: str, key: str, name: str) -> None:
-    """The figures of the demo canvas a person checks on a few pages, reached from the menu: the overview's counts
-    and its sync line, the coverage rate and the stake no need serves, the spelling suggestion on the quality page;
-    the sponsor's menu has no quality page, keeps ?vue=sponsor on every link, and offers the « Rapport PDF »."""
+    """The figures of the demo canvas a person checks on a few pages, reached from the menu: the overview's counts,
+    its sync line and its source (a title written as a link, shown as typed), the coverage rate and the stake no
+    need serves (its label written as a link), the spelling suggestion and the finding quoting a link on the quality
+    page; the sponsor's menu has no quality page, keeps ?vue=sponsor on every link, and offers the « Rapport PDF »."""
     if (mode, key) == ("normal", "overview"):
         assert await metric_value_async(page, "Besoins") == "60", name
         assert await metric_value_async(page, "Erreurs") == "0", name
         assert await page.get_by_text(re.compile(r"synchronisé il y a \d+ s · aucune modification depuis")).count() == 1, name
+        await shows(page, f"Source : Google Sheet « {TITLE_AS_LINK} »")
     elif (mode, key) == ("normal", "coverage"):
-        await page.get_by_text("Enjeux servis par aucun besoin (1)").first.wait_for(timeout=30_000)
+        await page.get_by_text("Enjeux servis par aucun besoin (1)").first.click(timeout=30_000)
+        await shows(page, f"E07 {EVIL}")
         assert await metric_value_async(page, "Enjeux couverts par au moins un besoin") == "88 %", name
+        assert await page.locator(LIVE_LINKS).count() == 0, name  # the list opened: still no link
+        await page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")  # the screenshot: the top
     elif (mode, key) == ("normal", "quality"):
         await page.get_by_text("Vouliez-vous dire « Donateur »").first.wait_for(timeout=30_000)
+        await shows(page, f"« {EVIL} » (colonne « Données », ligne 2)")
     elif mode == "sponsor":
         assert await page.locator("[data-testid=stSidebar]").get_by_role("link", name="Qualité des données").count() == 0, name
         links = await page.locator("[data-testid=stSidebar] a").evaluate_all("links => links.map(a => a.href)")
         assert links and all(link.endswith("vue=sponsor") for link in links), (name, links)
         await page.get_by_role("button", name="Rapport PDF").wait_for(timeout=30_000)  # the sponsor's one click
+
+
+async def shows(page, text: str) -> None:
+    """Wait until ``text`` shows on the page as a reader sees it (the invisible word joiner left out)."""
+    await page.wait_for_function("t => document.body.innerText.replaceAll('\\u2060', '').includes(t)", arg=text,
+                                 timeout=30_000)
 
 
 async def cards_whole_on_paper(page, name: str) -> None:

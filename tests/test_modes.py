@@ -234,6 +234,30 @@ def test_a_new_version_keeps_every_choice_and_says_what_changed(monkeypatch):
     assert not at.toast  # told once
 
 
+def test_a_workbook_another_program_edits_shows_on_the_wall_at_the_next_read(monkeypatch, tmp_path):
+    """The live path of a local workbook: someone adds a need in Excel and types a duplicate ID; the wall shows
+    both at its next look (in a browser, its live banner looks every second: test_dashboard_browser.py)."""
+    import openpyxl
+
+    from tests.fixtures_workbook import demo_workbook
+
+    path = demo_workbook(tmp_path / "canevas.xlsx")
+    monkeypatch.setenv("CRMCANVAS_SOURCE", str(path))
+    monkeypatch.setenv("CRMCANVAS_REFRESH_SECONDS", "2")
+    at = run("app.py", params=WALL)
+    assert {m.label: m.value for m in at.metric}["Besoins"] == "60"
+
+    wb = openpyxl.load_workbook(path)
+    wb["besoins"].append(["B061", "En tant que bénévole, je souhaite badger à l'arrivée afin de comptabiliser mes heures"])
+    wb["besoins"]["A3"] = "B001"  # a duplicate ID typed by mistake
+    wb.save(path)
+    time.sleep(2.2)  # older than refresh_seconds: the next look reads the file again
+    run_after_read(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Besoins"] == "61" and metrics["Erreurs"] != "0"
+    assert any(shown(t.value).startswith("Canevas mis à jour : +1 besoin") for t in at.toast)
+
+
 def test_the_change_line_is_on_every_page(monkeypatch):
     source = EditableSource()
     monkeypatch.setattr("crmcanvas.ui.state.open_source", lambda *args, **kwargs: source)
