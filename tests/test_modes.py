@@ -252,7 +252,9 @@ def test_a_workbook_another_program_edits_shows_on_the_wall_at_the_next_read(mon
     wb["besoins"]["A3"] = "B001"  # a duplicate ID typed by mistake
     wb.save(path)
     time.sleep(2.2)  # older than refresh_seconds: the next look reads the file again
-    run_after_read(at)
+    deadline = time.monotonic() + 20  # the read runs beside the page: a look a second, as the live banner does
+    while {m.label: m.value for m in at.run().metric}["Besoins"] == "60" and time.monotonic() < deadline:
+        time.sleep(1)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Besoins"] == "61" and metrics["Erreurs"] != "0"
     assert any(shown(t.value).startswith("Canevas mis à jour : +1 besoin") for t in at.toast)

@@ -94,3 +94,38 @@ def test_report_charts_have_no_text_outside_their_figure(demo, tmp_path):
             page.wait_for_timeout(300)
             found = cut_labels(page)
             assert found["charts"] == 1 and not found["outside"] and not found["overlapping"], (name, found)
+
+
+def test_kaleidos_start_up_race_is_tried_once_more_and_any_other_failure_is_not(monkeypatch):
+    """Kaleido may draw its first figure in the wrong page (« kaleido_scopes is not defined »): a fresh browser
+    draws the report. Another failure is said at once, not tried again."""
+    import plotly.graph_objects as go
+
+    from crmcanvas.reports import images
+
+    calls: list[int] = []
+
+    def render(errors: list[Exception]):
+        async def fake(figures, width, scale, timeout):
+            calls.append(len(figures))
+            if errors:
+                raise errors.pop(0)
+            return [images.Image(png=b"png", width=width, height=450)]
+        return fake
+
+    monkeypatch.setattr(images, "chromium_path", lambda: "/usr/bin/chromium")
+    race = RuntimeError("ReferenceError: kaleido_scopes is not defined")
+    monkeypatch.setattr(images, "_render", render([race]))
+    assert [i.png for i in images.to_png([go.Figure()])] == [b"png"] and calls == [1, 1]
+
+    calls.clear()
+    monkeypatch.setattr(images, "_render", render([race, race]))
+    with pytest.raises(images.ExportError, match="kaleido_scopes"):
+        images.to_png([go.Figure()])
+    assert calls == [1, 1]  # twice, not more
+
+    calls.clear()
+    monkeypatch.setattr(images, "_render", render([TimeoutError("no answer")]))
+    with pytest.raises(images.ExportError, match="no answer"):
+        images.to_png([go.Figure()])
+    assert calls == [1]

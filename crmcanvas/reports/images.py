@@ -63,14 +63,25 @@ async def _render(figures: Sequence[go.Figure], width: int, scale: float, timeou
     return out
 
 
+# Kaleido 1.5 may run its first figure in the blank page's JavaScript context instead of its own page's, when
+# Chromium creates the two contexts in the other order (seen on a loaded 2-core machine, about once in 40 reports):
+# « ReferenceError: kaleido_scopes is not defined ». A fresh browser draws the report.
+_STARTUP_RACE = "kaleido_scopes is not defined"
+
+
 def to_png(figures: Sequence[go.Figure], *, width: int = 1400, scale: float = 1.5, timeout: float = 60) -> list[Image]:
-    """Each figure as a PNG ``width`` pixels wide and as tall as its own layout says (so nothing is cut)."""
+    """Each figure as a PNG ``width`` pixels wide and as tall as its own layout says (so nothing is cut).
+    Kaleido's start-up race (:data:`_STARTUP_RACE`) is tried once more in a fresh browser; any other failure is not."""
     path = chromium_path()
     if path is None:
         raise ExportError("Chromium")
     os.environ.setdefault(BROWSER_ENV, path)
     with _LOCK:
-        try:
-            return asyncio.run(_render(list(figures), width, scale, timeout))
-        except Exception as exc:  # Kaleido's and choreographer's errors: one kind for the caller
-            raise ExportError(f"{type(exc).__name__}: {exc}") from exc
+        for attempt in (1, 2):
+            try:
+                return asyncio.run(_render(list(figures), width, scale, timeout))
+            except Exception as exc:  # Kaleido's and choreographer's errors: one kind for the caller
+                if attempt == 1 and _STARTUP_RACE in str(exc):
+                    continue
+                raise ExportError(f"{type(exc).__name__}: {exc}") from exc
+    raise AssertionError("unreachable")
