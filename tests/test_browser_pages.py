@@ -49,21 +49,21 @@ def test_a_streamlit_frontend_crash_is_tried_once_more_then_fails(tmp_path, monk
     import tests.browser
 
     monkeypatch.setattr(tests.browser, "FRONTEND_CRASHES", tmp_path / "crashes.txt")  # not the real passes' log
-    attempts: list[str] = []
+    attempts: list[int] = []  # the crashes asked of each attempt
     crash = "<script>setTimeout(() => { throw new Error('Bad delta path index 2 (should be between [0, 1])') }, 50)</script>"
 
     async def attempt(page, crashes: int) -> str:
-        attempts.append(page.url)
-        await page.set_content(crash if len(attempts) <= crashes else "<p>page</p>")
+        attempts.append(crashes)
+        await page.set_content(crash if attempts.count(crashes) <= crashes else "<p>page</p>")
         await page.get_by_text("page").wait_for(timeout=20_000)  # never there after a crash
         return "vue"
 
     async def check(page, crashes: int):
-        return await once_more_if_the_frontend_crashes(page, f"essai-{crashes}", lambda: attempt(page, crashes))
+        results.append(await once_more_if_the_frontend_crashes(page, f"essai-{crashes}", lambda: attempt(page, crashes)))
 
-    assert run_pages_at_once(check, [1]) == ["vue"] and len(attempts) == 2
-    assert "essai-1" in (tmp_path / "crashes.txt").read_text(encoding="utf-8")
-    attempts.clear()
-    with pytest.raises(AssertionError, match="crashed twice"):
-        run_pages_at_once(check, [2])
-    assert len(attempts) == 2
+    results: list[str] = []
+    with pytest.raises(AssertionError, match="essai-2: .*crashed twice"):
+        run_pages_at_once(check, [1, 2])  # one browser: a crash then a page, then two crashes
+    assert results == ["vue"] and attempts == [1, 1, 2, 2]
+    log = (tmp_path / "crashes.txt").read_text(encoding="utf-8")
+    assert [line.split(" ", 2)[2].split(" (")[0] for line in log.splitlines()] == ["essai-1", "essai-2", "essai-2"]
