@@ -234,3 +234,18 @@ def test_gap_titles_take_two_short_lines_and_get_their_room_on_the_left(tiny) ->
     assert all(len(line) <= 30 for label in labels for line in label.split("<br>"))
     assert fig.layout.margin.l >= max(text_width(label, 14) for label in labels)  # the widest title fits
     assert fig.layout.xaxis.range[1] > max(fig.data[0].x)  # room for the count at the end of the longest bar
+
+
+def test_every_chart_is_drawn_on_the_white_template_with_our_font(tiny) -> None:
+    """The template is set without being validated again for each figure (11 ms of a small chart's 13): the figure
+    still carries the whole « plotly_white » template, and our own font and margins over it."""
+    import plotly.io as pio
+
+    analysis = analyze(tiny, Settings())
+    figures = [coverage_bar(analysis.coverage), gap_counts_bar(analysis.gaps), sankey_figure(analysis.sankey),
+               empty_figure("Vide")]
+    for fig in figures:
+        assert fig.layout.template == pio.templates["plotly_white"]
+        assert fig.to_plotly_json()["layout"]["template"] == pio.templates["plotly_white"].to_plotly_json()
+        assert fig.layout.font.family.startswith("Inter") and fig.layout.title.x == 0
+    assert pio.templates["plotly_white"].layout.font.family is None  # the shared template was not changed

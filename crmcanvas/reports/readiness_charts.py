@@ -18,7 +18,7 @@ from crmcanvas.core.dates import date_text
 from crmcanvas.core.schema import value_label
 from crmcanvas.core.text import shorten
 from crmcanvas.i18n import DEFAULT_LANG, t
-from crmcanvas.reports.charts import FONT, OKABE_ITO, empty_figure, plotly_text
+from crmcanvas.reports.charts import FONT, OKABE_ITO, empty_figure, plotly_text, white
 
 STATUS_COLOURS = {"fait": OKABE_ITO["green"], "en_cours": OKABE_ITO["orange"], "a_faire": OKABE_ITO["sky"],
                   "non_applicable": "#CCCCCC"}
@@ -31,7 +31,8 @@ def _words(key: str, lang: str, **params: Any) -> str:
 
 
 def _layout(fig: go.Figure, title: str, lang: str, height: int) -> go.Figure:
-    fig.update_layout(title=dict(text=plotly_text(title), x=0, xanchor="left"), font=FONT, template="plotly_white",
+    white(fig)
+    fig.update_layout(title=dict(text=plotly_text(title), x=0, xanchor="left"), font=FONT,
                       margin=dict(l=10, r=20, t=60, b=10), separators=t("charts.separators", lang),
                       hoverlabel=dict(namelength=-1), height=height)
     return fig

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from crmcanvas.i18n import DEFAULT_LANG, t
-from crmcanvas.reports.charts import FONT, PALETTE, empty_figure, plotly_text
+from crmcanvas.reports.charts import FONT, PALETTE, empty_figure, plotly_text, white
 from crmcanvas.reports.history import HistoryPoint, metric_label, metric_text
 
 
@@ -46,7 +46,8 @@ def trend_figure(points: Sequence[HistoryPoint], codes: Sequence[str], lang: str
                                  line=dict(color=PALETTE[i % len(PALETTE)], width=3), marker=dict(size=9),
                                  hovertext=hover, hoverinfo="text+name", connectgaps=False))
     all_pct = all(_is_pct(code) for code in codes)
-    fig.update_layout(title=dict(text=plotly_text(title), x=0, xanchor="left"), font=FONT, template="plotly_white",
+    white(fig)
+    fig.update_layout(title=dict(text=plotly_text(title), x=0, xanchor="left"), font=FONT,
                       margin=dict(l=10, r=10, t=60, b=10), height=420, separators=t("charts.separators", lang),
                       legend=dict(orientation="h", yanchor="top", y=-0.12, x=0), hoverlabel=dict(namelength=-1))
     fig.update_xaxes(title=None, tickformat=t("snapshots.page.tick_format", lang))

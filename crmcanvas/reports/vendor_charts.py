@@ -18,7 +18,7 @@ from crmcanvas.analysis.vendors import ANSWERS, Fit, SolutionFit
 from crmcanvas.core.schema import value_label
 from crmcanvas.core.text import shorten
 from crmcanvas.i18n import DEFAULT_LANG, t
-from crmcanvas.reports.charts import FONT, OKABE_ITO, PALETTE, empty_figure, plotly_text
+from crmcanvas.reports.charts import FONT, OKABE_ITO, PALETTE, empty_figure, plotly_text, white
 
 ANSWER_COLOURS = {"standard": OKABE_ITO["green"], "parametrage": OKABE_ITO["sky"], "specifique": OKABE_ITO["orange"],
                   "non_couvert": OKABE_ITO["vermillion"], "non_evalue": "#CCCCCC"}
@@ -35,9 +35,10 @@ def _layout(fig: go.Figure, title: str, lang: str, height: int) -> go.Figure:
     """Title at the top left, then (when there is one) the legend on its own line under it, left-aligned: a legend
     on the title's line ran over a long title at 1280 px."""
     legend = any(getattr(trace, "showlegend", None) is not False for trace in fig.data) and len(fig.data) > 1
+    white(fig)
     fig.update_layout(title=dict(text=plotly_text(title), x=0, xanchor="left", y=1, yref="container", yanchor="top",
                                  pad=dict(t=14)),
-                      font=FONT, template="plotly_white", margin=dict(l=10, r=30, t=100 if legend else 60, b=10),
+                      font=FONT, margin=dict(l=10, r=30, t=100 if legend else 60, b=10),
                       separators=t("charts.separators", lang), hoverlabel=dict(namelength=-1), height=height + (40 if legend else 0))
     return fig
 
