@@ -10,7 +10,8 @@ It runs ``./run_tests.sh`` with the arguments given, and prints:
 - *stolen*: time the virtual machine's host gave to someone else;
 - *calibration*: seconds a fixed one-core workload took just before. The same code measured on the same machine has
   run 160 s with a calibration of 1.25 s and 200 s with 1.9 s: compare runs by their calibration, or back to back.
-- a line every ``--every`` seconds of how many cores were busy, to see where the suite waits.
+- a line every ten seconds of how many cores were busy, to see where the suite waits;
+- on a failure, its ``FAILED``/``E`` lines (the whole output is kept in test-artifacts/bench-suite.log).
 Asserts nothing.
 """
 
@@ -64,12 +65,18 @@ def main(args: list[str]) -> int:
     before, started = cpu_times(), time.monotonic()
     watcher = threading.Thread(target=sample, daemon=True)
     watcher.start()
-    code = subprocess.call(["./run_tests.sh", "-q", *args], cwd=ROOT, stdout=subprocess.DEVNULL)
+    log = ROOT / "test-artifacts" / "bench-suite.log"  # the run's own output, for a failure's reason
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w", encoding="utf-8") as out:
+        code = subprocess.call(["./run_tests.sh", "-q", *args], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     done.set()
     wall, after = time.monotonic() - started, cpu_times()
     busy, idle, stolen = (b - a for a, b in zip(before, after, strict=True))
     print(f"exit {code} · wall {wall:.0f} s · {busy:.0f} CPU-s · idle {idle:.0f} core-s · stolen {stolen:.1f} s "
           f"· {os.cpu_count()} cores · calibration {calib:.2f} s")
+    if code:
+        print("".join(line for line in log.read_text(encoding="utf-8").splitlines(keepends=True)
+                      if line.startswith(("FAILED", "ERROR", "E "))))
     for i, (b, _, _) in enumerate(samples):
         print(f"{(i + 1) * EVERY:5.0f} s  {'#' * round(b * 10):<{10 * (os.cpu_count() or 1)}} {b:.1f} cores busy")
     return code
