@@ -16,7 +16,7 @@ from tests.browser import (
     LABELS_OUTSIDE,
     once_more_if_the_frontend_crashes,
     open_in_app_async,
-    run_pages_at_once,
+    run_in_one_tab,
     settle_async,
     streamlit_server,
 )
@@ -41,7 +41,7 @@ def test_content_pages_in_english_at_1280x720(tmp_path):
             assert await page.evaluate(CUT_TABLES) == 0, f"{path}: a table is cut at the right"
             assert await page.evaluate(LABELS_OUTSIDE) == [], f"{path}: chart labels outside their chart"
 
-        run_pages_at_once(check, [list(CONTENT_PAGES)])
+        run_in_one_tab(check, [list(CONTENT_PAGES)])
 
 
 def test_a_streamlit_frontend_crash_is_tried_once_more_then_fails(tmp_path, monkeypatch):
@@ -63,7 +63,7 @@ def test_a_streamlit_frontend_crash_is_tried_once_more_then_fails(tmp_path, monk
 
     results: list[str] = []
     with pytest.raises(AssertionError, match="essai-2: .*crashed twice"):
-        run_pages_at_once(check, [1, 2])  # one browser: a crash then a page, then two crashes
+        run_in_one_tab(check, [1, 2])  # one browser: a crash then a page, then two crashes
     assert results == ["vue"] and attempts == [1, 1, 2, 2]
     log = (tmp_path / "crashes.txt").read_text(encoding="utf-8")
     assert [line.split(" ", 2)[2].split(" (")[0] for line in log.splitlines()] == ["essai-1", "essai-2", "essai-2"]

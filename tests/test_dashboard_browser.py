@@ -32,7 +32,7 @@ from tests.browser import (
     metric_value_async,
     once_more_if_the_frontend_crashes,
     open_in_app_async,
-    run_pages_at_once,
+    run_in_one_tab,
     settle_async,
     streamlit_server,
 )
@@ -202,7 +202,7 @@ def test_every_page_in_every_mode_has_nothing_cut(server):
             await cards_whole_on_paper(page, name)
         return name, found
 
-    results = run_pages_at_once(check, [CASES], at_once=1)[0]
+    results = run_in_one_tab(check, [CASES])[0]
     problems = {name: found for name, found in results if found["outside"] or found["overlapping"] or found["metrics"]}
     assert not problems, problems
     assert all((SHOTS / f"{name}.png").stat().st_size > 0 for name, _ in results) and len(results) == len(CASES)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from crmcanvas.analysis.metrics import MOSCOW_WEIGHTS, UNKNOWN_WEIGHT
 from crmcanvas.analysis.registry import gap as gap_entry
@@ -94,8 +95,6 @@ def white(fig: go.Figure) -> go.Figure:
     """``fig`` on Plotly's « plotly_white » template, assigned the way Plotly assigns its own default template:
     without validating the template again. Named in ``update_layout``, the template was validated anew for every
     figure: 11 of the 13 ms a small chart took to build (a page draws several, every rerun). Same figure, same JSON."""
-    import plotly.io as pio
-
     layout = fig.layout
     layout._validate = False  # as plotly's BaseFigure does for pio.templates.default: the template is known valid
     try:

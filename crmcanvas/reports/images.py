@@ -77,11 +77,11 @@ def to_png(figures: Sequence[go.Figure], *, width: int = 1400, scale: float = 1.
         raise ExportError("Chromium")
     os.environ.setdefault(BROWSER_ENV, path)
     with _LOCK:
-        for attempt in (1, 2):
+        for _try in range(2):  # the start-up race once more, nothing else
             try:
                 return asyncio.run(_render(list(figures), width, scale, timeout))
             except Exception as exc:  # Kaleido's and choreographer's errors: one kind for the caller
-                if attempt == 1 and _STARTUP_RACE in str(exc):
-                    continue
-                raise ExportError(f"{type(exc).__name__}: {exc}") from exc
-    raise AssertionError("unreachable")
+                failure = exc
+                if _STARTUP_RACE not in str(exc):
+                    break
+    raise ExportError(f"{type(failure).__name__}: {failure}") from failure
