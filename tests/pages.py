@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -37,6 +38,15 @@ def run(page: str, timeout: float = 60, params: dict[str, str] | None = None, se
         at.switch_page(page)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def run_until(at: AppTest, done: Callable[[AppTest], bool], timeout: float = 20) -> AppTest:
+    """Run the page again once a second, as the live banner looks at the feed, until ``done(at)`` or ``timeout``
+    seconds: a read runs beside the page, and on a loaded machine it lands a moment after the source answered."""
+    deadline = time.monotonic() + timeout
+    while not done(at.run()) and time.monotonic() < deadline:
+        time.sleep(1)
     return at
 
 

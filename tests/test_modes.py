@@ -12,7 +12,7 @@ from crmcanvas.demo import demo_grids
 from crmcanvas.sources.base import RawCanvas
 from crmcanvas.ui import modes
 from crmcanvas.ui.pages import PAGES, Page
-from tests.pages import SPONSOR, WALL, clear_caches, css, markdown_texts, page_links, run, shown
+from tests.pages import SPONSOR, WALL, clear_caches, css, markdown_texts, page_links, run, run_until, shown
 
 
 @pytest.fixture(autouse=True)
@@ -200,14 +200,6 @@ class EditableSource:
         self.version += 1
 
 
-def run_after_read(at) -> None:
-    """The page as it is once the read its run started has ended: a page never waits for a read when it has a
-    canvas to show; in a browser, its live banner redraws it a tick later, here the test runs it again."""
-    at.run()
-    time.sleep(0.5)
-    at.run()
-
-
 def test_a_new_version_keeps_every_choice_and_says_what_changed(monkeypatch):
     source = EditableSource()
     monkeypatch.setattr("crmcanvas.ui.state.open_source", lambda *args, **kwargs: source)
@@ -222,7 +214,8 @@ def test_a_new_version_keeps_every_choice_and_says_what_changed(monkeypatch):
 
     source.add_stake(["E09", "Réduire les doublons de contacts"])
     time.sleep(2.2)  # older than refresh_seconds: the next look at the feed reads the source again
-    run_after_read(at)
+    # a page never waits for a read when it has a canvas to show: the read runs beside it, a later run shows it
+    run_until(at, lambda at: "E09 · Réduire les doublons de contacts" in at.selectbox(key="coverage_stake").options)
     assert "E09 · Réduire les doublons de contacts" in at.selectbox(key="coverage_stake").options  # the new stake is there…
     assert at.selectbox(key="coverage_stake").value == "E03"  # …and the stake chosen is still chosen
     assert at.selectbox(key="coverage_matrix").value == chosen
@@ -252,9 +245,7 @@ def test_a_workbook_another_program_edits_shows_on_the_wall_at_the_next_read(mon
     wb["besoins"]["A3"] = "B001"  # a duplicate ID typed by mistake
     wb.save(path)
     time.sleep(2.2)  # older than refresh_seconds: the next look reads the file again
-    deadline = time.monotonic() + 20  # the read runs beside the page: a look a second, as the live banner does
-    while {m.label: m.value for m in at.run().metric}["Besoins"] == "60" and time.monotonic() < deadline:
-        time.sleep(1)
+    run_until(at, lambda at: {m.label: m.value for m in at.metric}["Besoins"] != "60")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Besoins"] == "61" and metrics["Erreurs"] != "0"
     assert any(shown(t.value).startswith("Canevas mis à jour : +1 besoin") for t in at.toast)
@@ -267,7 +258,7 @@ def test_the_change_line_is_on_every_page(monkeypatch):
     at = run("app.py")
     source.add_stake(["E09", "Réduire les doublons de contacts"])
     time.sleep(2.2)
-    run_after_read(at)
+    run_until(at, lambda at: any(shown(c.value).endswith(" : +1 enjeu") for c in at.caption))
     for page in PAGES:
         at = run(page.path)
         assert any(shown(c.value).endswith(" : +1 enjeu") for c in at.caption), page.key
@@ -304,7 +295,7 @@ def test_connection_page_on_a_google_sheet_shows_the_account_and_the_requests_ne
 
         sheets.clear_log()
         time.sleep(2.2)
-        run_after_read(at)
+        run_until(at, lambda at: {m.label: m.value for m in at.metric}["Requêtes par lecture"] == "1")
         metrics = {m.label: m.value for m in at.metric}
         assert metrics["Requêtes par lecture"] == "1" == str(sheets.count("values.batchGet"))
         assert [r.kind for r in sheets.requests() if r.kind != "token"] == ["values.batchGet"]

@@ -11,7 +11,7 @@ import threading
 import pytest
 
 from crmcanvas.sources.base import RawCanvas, SourceError
-from tests.pages import PAGES, capture_downloads, clear_caches, markdown_texts, run, shown
+from tests.pages import PAGES, capture_downloads, clear_caches, markdown_texts, run, run_until, shown
 
 
 @pytest.fixture(autouse=True)
@@ -212,8 +212,8 @@ def test_first_visit_to_a_silent_source_shows_a_page_then_the_error(page, monkey
     finally:
         source.release.set()
     assert source.answered.wait(10)
-    at.run()
-    assert "Google Sheets ne répond pas" in shown(at.error[0].value)
+    run_until(at, lambda at: bool(at.error))  # the feed records the failure a moment after the source raised
+    assert at.error and "Google Sheets ne répond pas" in shown(at.error[0].value)
     texts = [shown(text) for text in markdown_texts(at)]
     assert any("réessaiera tout seul" in text for text in texts)  # what to do
     assert not any("dernière version" in text for text in texts), texts  # there is none to promise

@@ -183,8 +183,8 @@ def link_canvas(canvas: Canvas, settings: Settings) -> None:
                         lang=lang, tab=title, row=rows[i], column=column_label, value=ref, suggestion=rendered, fix=fix,
                     ))
 
-    edge_frame = pd.DataFrame(edges, columns=EDGE_COLUMNS).drop_duplicates(ignore_index=True)
-    canvas.edges = edge_frame.astype("str")
+    # duplicates dropped first (the first kept, as drop_duplicates does), then one construction as text
+    canvas.edges = pd.DataFrame(list(dict.fromkeys(edges)), columns=EDGE_COLUMNS, dtype="str")
     dangling_frame = pd.DataFrame(dangling, columns=DANGLING_COLUMNS)
     canvas.dangling = dangling_frame
     canvas.findings.extend(findings)

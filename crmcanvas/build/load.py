@@ -11,9 +11,11 @@ still loads.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
@@ -90,6 +92,13 @@ def _unique_headers(headers: list[str], lang: str) -> list[str]:
 
 
 def _empty_frame(tab: Tab) -> pd.DataFrame:
+    """The frame of a tab with no row: a copy of one built once per tab (a canvas without its optional tabs
+    gets three at every load, and building one costs 3 ms where copying it costs 0.1)."""
+    return _empty_frame_of(tab).copy()
+
+
+@functools.cache
+def _empty_frame_of(tab: Tab) -> pd.DataFrame:
     data: dict[str, pd.Series] = {c.key: pd.Series([], dtype="str") for c in tab.columns}
     data[ROW] = pd.Series([], dtype="int64")
     data[PROVISIONAL] = pd.Series([], dtype="bool")
@@ -177,8 +186,8 @@ class _TabLoader:
         self._normalise_values(records, rows)
         self._report_examples(records, rows)
         frame = pd.DataFrame(records, dtype="str")  # one construction: far cheaper than per column
-        frame[ROW] = pd.Series(rows, dtype="int64")
-        frame[PROVISIONAL] = pd.Series(provisional, dtype="bool")
+        frame.insert(len(frame.columns), ROW, np.array(rows, dtype="int64"))  # insert: cheaper than frame[ROW] = …
+        frame.insert(len(frame.columns), PROVISIONAL, np.array(provisional, dtype=bool))
         return frame
 
     def _report_deep_header(self, h: int, named: list[str]) -> None:
