@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import functools
+import gc
 
 import pytest
 
 from crmcanvas.core.config import Settings
+
+
+def pytest_collection_finish(session):
+    """Python's collector scans every object it tracks at each full collection: after collection a worker holds
+    pandas, Plotly, Streamlit and every test module, which live to the end anyway. Frozen, they are no longer scanned,
+    and young collections run less often: time in the collector 3.0 → 0.9 s for 25 CPU-s of page tests."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(5000, 10, 10)
 
 
 @pytest.fixture(scope="session", autouse=True)
