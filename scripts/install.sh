@@ -22,6 +22,14 @@ if [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp" ] \
   echo "$PY"
   exit 0
 fi
+# Every requirement already installed in an accepted version (a second checkout, a CI image that has them): only
+# this checkout is linked, without pip resolving them all again (4.5 s instead of 8).
+if "$PY" scripts/requirements_met.py ${1:-} 2>/dev/null \
+   && "$PY" -m pip install -q --disable-pip-version-check --no-deps -e . 2>/dev/null; then
+  stamp_of "$PY" > "$stamp_file"
+  echo "$PY"
+  exit 0
+fi
 if ! "$PY" -m pip install -q --disable-pip-version-check -e ".${extra}" 2>/tmp/crmcanvas-pip.err; then
   if grep -q "externally-managed" /tmp/crmcanvas-pip.err; then
     "$PY" -m venv .venv && PY=.venv/bin/python
