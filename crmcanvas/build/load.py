@@ -11,7 +11,6 @@ still loads.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
 
@@ -19,7 +18,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from crmcanvas.core.canvas import PROVISIONAL, ROW, Canvas
+from crmcanvas.core.canvas import PROVISIONAL, ROW, Canvas, empty_frame
 from crmcanvas.core.config import Settings
 from crmcanvas.core.dates import parse_date
 from crmcanvas.core.findings import Finding, finding
@@ -91,20 +90,6 @@ def _unique_headers(headers: list[str], lang: str) -> list[str]:
     return out
 
 
-def _empty_frame(tab: Tab) -> pd.DataFrame:
-    """The frame of a tab with no row: a copy of one built once per tab (a canvas without its optional tabs
-    gets three at every load, and building one costs 3 ms where copying it costs 0.1)."""
-    return _empty_frame_of(tab).copy()
-
-
-@functools.cache
-def _empty_frame_of(tab: Tab) -> pd.DataFrame:
-    data: dict[str, pd.Series] = {c.key: pd.Series([], dtype="str") for c in tab.columns}
-    data[ROW] = pd.Series([], dtype="int64")
-    data[PROVISIONAL] = pd.Series([], dtype="bool")
-    return pd.DataFrame(data)
-
-
 class _TabLoader:
     """Loads one tab. Kept as a class only to share the many bits of per-tab state."""
 
@@ -127,7 +112,7 @@ class _TabLoader:
         if h is None:
             self.add("missing_column", msg("findings.empty_tab", title=self.title),
                      suggestion=msg("findings.empty_tab_hint", headers=", ".join(c.label_in(lang) for c in tab.columns[:6])))
-            return _empty_frame(tab)
+            return empty_frame(tab.key)
         written = _unique_headers([clean(c) for c in grid[h]], lang)
         matched = matcher.match(grid[h])
         mapping: dict[int, str] = {}  # column index -> canonical key or extra header
@@ -330,7 +315,7 @@ def load_grids(
         tab = TABS[key]
         title = titles.setdefault(key, settings.tabs.get(key, tab.title))
         if key not in grids and tab.optional:  # a canvas may leave an optional tab out: nothing to report
-            frames[key] = _empty_frame(tab)
+            frames[key] = empty_frame(tab.key)
             headers[key], extra[key] = {}, []
             continue
         if key not in grids:
@@ -339,7 +324,7 @@ def load_grids(
                 "missing_tab", msg("findings.missing_tab", title=looked_for, part=tab.label_in(settings.language).lower()),
                 lang=settings.language, tab=looked_for, suggestion=msg("findings.missing_tab_hint", title=looked_for, key=key),
             ))
-            frames[key] = _empty_frame(tab)
+            frames[key] = empty_frame(tab.key)
             headers[key], extra[key] = {}, []
             continue
         loader = _TabLoader(tab, title, settings)

@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from crmcanvas.core.canvas import DANGLING_COLUMNS, EDGE_COLUMNS, PROVISIONAL, ROW, Canvas
+from crmcanvas.core.canvas import DANGLING_COLUMNS, EDGE_COLUMNS, PROVISIONAL, ROW, Canvas, empty_frame
 from crmcanvas.core.findings import Finding
 from crmcanvas.core.schema import TAB_KEYS, TABS
 from crmcanvas.i18n import Text, msg
@@ -139,13 +139,6 @@ def read_manifest(path: Path | str) -> dict[str, Any]:
 # ---------------------------------------------------------------------- the canvas again
 
 
-def _empty_frame(tab: str) -> pd.DataFrame:
-    data: dict[str, pd.Series] = {c.key: pd.Series([], dtype="str") for c in TABS[tab].columns}
-    data[ROW] = pd.Series([], dtype="int64")
-    data[PROVISIONAL] = pd.Series([], dtype="bool")
-    return pd.DataFrame(data)
-
-
 def _tab_frame(tab: str, table: pd.DataFrame, info: dict[str, Any]) -> pd.DataFrame:
     """The tab's frame as the loader made it: canonical columns (empty when the sheet had none), unknown ones, meta."""
     columns: dict[str, str] = info.get("columns") or {}
@@ -241,7 +234,7 @@ def read_snapshot(path: Path | str) -> Snapshot:
             info = manifest["tabs"].get(tab) or {"missing": True}
             titles[tab] = str(info.get("title", TABS[tab].title))
             if info.get("missing"):
-                frames[tab], headers[tab], extra[tab] = _empty_frame(tab), {}, []
+                frames[tab], headers[tab], extra[tab] = empty_frame(tab), {}, []
                 continue
             try:
                 frames[tab] = _tab_frame(tab, table(info["file"]), info)
