@@ -2,9 +2,10 @@
 # Run the whole test suite, installing what it needs first (Python packages, and Debian's
 # Chromium for the browser test: it is never skipped, so it must be installed).
 # pytest runs one worker more than the machine has cores (pytest-xdist): the browser tests spend much of their time
-# waiting on Chromium and the server, and the extra worker fills those waits (2 cores, fresh clone: ~155 s against
-# ~195 s, ~50 idle core-s fewer). The tests sharing one server stay on one worker (--dist loadgroup). Tests wait for
-# what they check (a read, a chart), never a fixed time: under this load a fixed wait was a coin toss.
+# waiting on Chromium and the server, and the extra worker fills those waits (2 cores, fresh clone, side by side:
+# 155 s against 195 s; a fourth worker was slower again, 176 s against 165). The tests sharing one server stay on one
+# worker (--dist loadgroup). Tests wait for what they check (a read, a chart), never a fixed time: under this load
+# a fixed wait was a coin toss.
 # mypy runs beside pytest: it uses one core, and the browser tests spend most of their time waiting.
 set -euo pipefail
 cd "$(dirname "$0")"
